@@ -1,0 +1,3 @@
+"""clientexit: prepare the call that ends a client relationship."""
+
+__version__ = "0.1.0"

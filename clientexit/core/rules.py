@@ -1,0 +1,321 @@
+"""The rules of a case: dates, money and readiness, as plain functions of a case.
+
+Derived values (the effective end date, the data-deletion date, what is owed)
+are always computed here from the facts, never trusted from a file, so the
+screen, the letter and the saved file cannot disagree.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from clientexit.core.model import Case, Deliverable, Invoice, NoticeRule, Reason, ReferralMode
+
+COOL_OFF_DAYS = 3
+"""Practitioners advise letting a few days pass between deciding and telling."""
+
+MIN_EXPORT_DAYS = 7
+"""The least time after the end date a client should have to fetch their files."""
+
+WORDS_PER_MINUTE = 130
+"""A calm speaking pace, in the middle of the 110-160 range that sounds unhurried."""
+
+
+def end_of_month(day: date) -> date:
+    """The last day of the month that contains ``day`` (28, 29, 30 or 31)."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def effective_date(case: Case) -> date | None:
+    """When the service ends, by the contract's notice rule.
+
+    - ``days``: the call date plus ``notice_days``.
+    - ``end_of_month``: the last day of the month containing the call date plus
+      ``notice_days`` (so 0 means "the end of this month").
+    - ``fixed``: the date written in the file.
+
+    None when it cannot be known yet (no call date, or a fixed rule with no date).
+    """
+    contract = case.contract
+    if contract.notice_rule is NoticeRule.FIXED:
+        return contract.effective_date
+    if case.call.date is None:
+        return None
+    notice_end = case.call.date + timedelta(days=contract.notice_days)
+    if contract.notice_rule is NoticeRule.END_OF_MONTH:
+        return end_of_month(notice_end)
+    return notice_end
+
+
+def deletion_date(case: Case) -> date | None:
+    """When your copies of the client's records are deleted: end date + ``delete_after_days``."""
+    end = effective_date(case)
+    if end is None:
+        return None
+    return end + timedelta(days=case.handover.delete_after_days)
+
+
+def unpaid_invoices(case: Case) -> list[Invoice]:
+    return [inv for inv in case.contract.invoices if inv.balance > 0]
+
+
+def money_owed(case: Case) -> Decimal:
+    """The sum of every invoice's unpaid balance."""
+    return sum((inv.balance for inv in case.contract.invoices), Decimal("0.00"))
+
+
+def unfinished_deliverables(case: Case) -> list[Deliverable]:
+    return [d for d in case.contract.deliverables if d.unfinished]
+
+
+def cool_off_days(case: Case) -> int | None:
+    """Days between the first documented note and the call; None when either is unknown."""
+    if case.reasons.first_noted is None or case.call.date is None:
+        return None
+    return (case.call.date - case.reasons.first_noted).days
+
+
+def refund_due(case: Case) -> Decimal:
+    """The deposit to give back at the end: all of it if refundable, else nothing."""
+    return case.contract.deposit if case.contract.deposit_refundable else Decimal("0.00")
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """``1,200.00 EUR``: unambiguous in any country, for the user's own screens."""
+    return f"{amount:,.2f} {currency}"
+
+
+def script_words(case: Case) -> int:
+    return sum(len(line.text.split()) for line in case.script.lines)
+
+
+def speaking_seconds(words: int, words_per_minute: int = WORDS_PER_MINUTE) -> int:
+    """How long ``words`` take to say at a calm pace, rounded to the second."""
+    return round(words * 60 / words_per_minute)
+
+
+class Level(StrEnum):
+    """How much a finding matters: warnings should be fixed before the call."""
+
+    WARNING = "warning"
+    ADVICE = "advice"
+    OK = "ok"
+
+
+class Step(StrEnum):
+    """The wizard step where a finding can be fixed."""
+
+    CONTRACT = "contract"
+    REASONS = "reasons"
+    TONE = "tone"
+    REFERRAL = "referral"
+    SCRIPT = "script"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the readiness check."""
+
+    code: str
+    level: Level
+    step: Step
+    message: str
+
+
+def _contract_findings(case: Case) -> list[Finding]:
+    found: list[Finding] = []
+    c = case.contract
+    owed = money_owed(case)
+    if owed > 0:
+        count = len(unpaid_invoices(case))
+        found.append(
+            Finding(
+                "money_owed",
+                Level.WARNING,
+                Step.CONTRACT,
+                f"{format_money(owed, c.currency)} is still owed on {count} "
+                f"invoice{'s' if count != 1 else ''}. Consider collecting it before the call, "
+                "or pausing work until it is paid.",
+            )
+        )
+    unfinished = unfinished_deliverables(case)
+    if unfinished:
+        names = ", ".join(d.name or "(unnamed)" for d in unfinished[:3])
+        more = f" and {len(unfinished) - 3} more" if len(unfinished) > 3 else ""
+        advice = (
+            "With an abusive client you owe no extra effort: agree what happens to them."
+            if case.abusive
+            else "Finish what you can, at full quality, before the call."
+        )
+        found.append(
+            Finding(
+                "unfinished_work",
+                Level.WARNING,
+                Step.CONTRACT,
+                f"Work left undone: {names}{more}. {advice}",
+            )
+        )
+    if not c.termination_clause.strip():
+        found.append(
+            Finding(
+                "no_clause",
+                Level.ADVICE,
+                Step.CONTRACT,
+                "No written termination clause. Gather the emails that set the scope and "
+                "expectations, and give notice that is plainly fair.",
+            )
+        )
+    if case.call.date is None:
+        found.append(
+            Finding("no_call_date", Level.WARNING, Step.CONTRACT, "The call has no date yet.")
+        )
+    end = effective_date(case)
+    if end is None and c.notice_rule is NoticeRule.FIXED:
+        found.append(
+            Finding(
+                "no_end_date",
+                Level.WARNING,
+                Step.CONTRACT,
+                "The notice rule is a fixed date, but no end date is set.",
+            )
+        )
+    if end is not None and case.call.date is not None and end < case.call.date:
+        found.append(
+            Finding(
+                "end_before_call",
+                Level.WARNING,
+                Step.CONTRACT,
+                f"The end date {end.isoformat()} is before the call on "
+                f"{case.call.date.isoformat()}: notice cannot start before you give it.",
+            )
+        )
+    return found
+
+
+def findings(case: Case) -> list[Finding]:
+    """Everything that stands between this case and a well-prepared call.
+
+    Each finding names the step that fixes it; an empty list means ready.
+    """
+    found = _contract_findings(case)
+
+    if not case.reasons.incidents and not case.reasons.red_flags:
+        found.append(
+            Finding(
+                "reasons_undocumented",
+                Level.WARNING,
+                Step.REASONS,
+                "Your reasons are not documented. A dated, private record protects you if "
+                "the client disputes the ending or an invoice.",
+            )
+        )
+    days = cool_off_days(case)
+    if days is not None and days < COOL_OFF_DAYS:
+        found.append(
+            Finding(
+                "cool_off",
+                Level.ADVICE,
+                Step.REASONS,
+                f"Your first note is only {max(days, 0)} day{'s' if days != 1 else ''} before "
+                "the call. Let a few days pass so the decision is not made in anger.",
+            )
+        )
+
+    if case.tone.reason is Reason.CUSTOM and not case.tone.reason_text.strip():
+        found.append(
+            Finding(
+                "no_reason_text",
+                Level.WARNING,
+                Step.TONE,
+                "You chose to give your own reason, but have not written it.",
+            )
+        )
+
+    if case.referral.mode is ReferralMode.NONE and not case.abusive:
+        found.append(
+            Finding(
+                "no_referral",
+                Level.ADVICE,
+                Step.REFERRAL,
+                "No referral. Pointing the client to someone who fits them better makes the "
+                "ending easier to accept; skip it only for an abusive client.",
+            )
+        )
+    elif case.referral.mode is ReferralMode.NAMED and not any(
+        x.name.strip() for x in case.referral.contacts
+    ):
+        found.append(
+            Finding(
+                "referral_unnamed",
+                Level.WARNING,
+                Step.REFERRAL,
+                "The referral is to a named colleague, but no one is named.",
+            )
+        )
+    elif (
+        case.referral.mode is ReferralMode.PROVIDER_TYPE and not case.referral.provider_type.strip()
+    ):
+        found.append(
+            Finding(
+                "referral_kind_missing",
+                Level.WARNING,
+                Step.REFERRAL,
+                "Say what kind of provider would suit them (for example, a full-service agency).",
+            )
+        )
+    if not case.handover.items:
+        found.append(
+            Finding(
+                "no_handover",
+                Level.WARNING,
+                Step.REFERRAL,
+                "The handover checklist is empty. Written handover stops "
+                '"I didn\'t know service ended" disputes.',
+            )
+        )
+
+    if not case.script.lines:
+        found.append(
+            Finding("no_script", Level.WARNING, Step.SCRIPT, "There is no call script yet.")
+        )
+    elif not case.rehearsals:
+        found.append(
+            Finding(
+                "not_rehearsed",
+                Level.ADVICE,
+                Step.SCRIPT,
+                "The script has not been rehearsed. Say it aloud at least once.",
+            )
+        )
+    if not case.script.objections:
+        found.append(
+            Finding(
+                "no_objections",
+                Level.ADVICE,
+                Step.SCRIPT,
+                "No prepared answers to pushback. Expect promises, offers and anger.",
+            )
+        )
+
+    if effective_date(case) is not None and case.handover.delete_after_days < MIN_EXPORT_DAYS:
+        found.append(
+            Finding(
+                "deletion_too_soon",
+                Level.WARNING,
+                Step.REFERRAL,
+                f"Their records would be deleted {case.handover.delete_after_days} days after "
+                f"the end date; give them at least {MIN_EXPORT_DAYS} days to download "
+                "their files.",
+            )
+        )
+    return found
+
+
+def is_ready(case: Case) -> bool:
+    """Ready for the call: no warnings left (advice may remain)."""
+    return not any(f.level is Level.WARNING for f in findings(case))

@@ -1,0 +1,290 @@
+"""The case library: a folder of TOML case files, saved atomically and privately.
+
+- Saving writes a temporary file beside the case, flushes and fsyncs it, keeps the
+  previous version as ``NAME.toml.bak`` and renames the new file over the old one,
+  so a crash at any moment leaves either the old or the new file, never half of one.
+- Files are created readable by the owner only (0600), in a folder only the owner
+  can enter (0700).
+- Listing never fails because one file is broken: broken files come back as
+  problems beside the good cases.
+- Deleting moves a case into the library's ``.trash`` folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from clientexit.core import codec, rules
+from clientexit.core.model import FORMAT_VERSION, Case, Status, utc_now
+from clientexit.core.paths import trash_dir
+from clientexit.core.validate import CaseFileError, Problem, load_case
+
+CASE_SUFFIX = ".toml"
+BACKUP_SUFFIX = ".bak"
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+MAX_SLUG = 48
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+    f"{p}{n}" for p in ("com", "lpt") for n in range(10)
+}
+# Letters NFKD does not take apart into a base letter and an accent.
+_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "TH",
+        "ð": "d",
+        "ı": "i",
+    }
+)
+_FORMAT_LINE = re.compile(rb"^\s*format\s*=\s*(\d+)", re.MULTILINE)
+
+
+class StoreError(Exception):
+    """A library operation failed; the message says what and where, for the user."""
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe, lower-case ASCII form of ``text``: ``Piekarnia Łódzka`` → ``piekarnia-lodzka``.
+
+    Never empty, never a path, never a name Windows reserves.
+    """
+    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:MAX_SLUG].strip("-")
+    if not slug:
+        slug = "case"
+    if slug in _WINDOWS_RESERVED:
+        slug = f"{slug}-case"
+    return slug
+
+
+def case_filename(case: Case) -> str:
+    """``acme-corp-2026-11-28.toml``: the client and the call date, or ``-undated``."""
+    when = case.call.date.isoformat() if case.call.date else "undated"
+    return f"{slugify(case.client.name)}-{when}{CASE_SUFFIX}"
+
+
+def unique_path(library: Path, name: str) -> Path:
+    """``library/name``, or ``name-2``, ``name-3``... if that is taken."""
+    stem = name.removesuffix(CASE_SUFFIX)
+    candidate = library / f"{stem}{CASE_SUFFIX}"
+    number = 2
+    while candidate.exists():
+        candidate = library / f"{stem}-{number}{CASE_SUFFIX}"
+        number += 1
+    return candidate
+
+
+def ensure_library(library: Path) -> Path:
+    """Create the library folder (0700) if needed, and close it to others if it was open."""
+    try:
+        library.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        if library.stat().st_mode & 0o077:
+            library.chmod(DIR_MODE)
+    except OSError as error:
+        raise StoreError(f"{library}: cannot use as the case library: {error.strerror}") from None
+    return library
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not every platform can open a folder.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _refuse_newer(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return
+    match = _FORMAT_LINE.search(head)
+    if match and int(match[1]) > FORMAT_VERSION:
+        raise StoreError(
+            f"{path}: was written in case-file format {int(match[1])} by a newer clientexit; "
+            "it was not overwritten."
+        )
+
+
+def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole.
+
+    The previous file, if any, is kept as ``path.bak`` (a hard link where the
+    file system allows it, so it costs no copy).
+    """
+    folder = path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, FILE_MODE)
+        if backup and path.exists():
+            spare = path.with_name(path.name + BACKUP_SUFFIX)
+            with contextlib.suppress(FileNotFoundError):
+                spare.unlink()
+            try:
+                os.link(path, spare)
+            except OSError:
+                shutil.copy2(path, spare)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(folder)
+
+
+def save_case(case: Case, path: Path, *, touch: bool = True) -> Path:
+    """Save ``case`` to ``path`` atomically; stamps ``updated`` unless ``touch`` is False."""
+    if touch:
+        case.updated = utc_now()
+    if path.exists():
+        _refuse_newer(path)
+    else:
+        ensure_library(path.parent)
+    try:
+        write_atomic(path, codec.dumps(case).encode("utf-8"))
+    except OSError as error:
+        raise StoreError(f"{path}: could not save: {error.strerror or error}") from None
+    return path
+
+
+def save_new(case: Case, library: Path) -> Path:
+    """Save a case that has no file yet under a fresh, unique name in the library."""
+    ensure_library(library)
+    return save_case(case, unique_path(library, case_filename(case)))
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of the library: what the list shows without opening the case."""
+
+    path: Path
+    client: str
+    contact: str
+    status: Status
+    call_date: date | None
+    effective_date: date | None
+    money_owed: Decimal
+    currency: str
+    updated: datetime
+    last_rehearsal: datetime | None
+
+    @classmethod
+    def of(cls, case: Case, path: Path) -> CaseSummary:
+        return cls(
+            path=path,
+            client=case.title,
+            contact=case.client.contact,
+            status=case.status,
+            call_date=case.call.date,
+            effective_date=rules.effective_date(case),
+            money_owed=rules.money_owed(case),
+            currency=case.contract.currency,
+            updated=case.updated,
+            last_rehearsal=max((r.at for r in case.rehearsals), default=None),
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "client": self.client,
+            "contact": self.contact,
+            "status": self.status.value,
+            "call_date": self.call_date.isoformat() if self.call_date else None,
+            "effective_date": self.effective_date.isoformat() if self.effective_date else None,
+            "money_owed": str(self.money_owed),
+            "currency": self.currency,
+            "updated": self.updated.isoformat(),
+            "last_rehearsal": self.last_rehearsal.isoformat() if self.last_rehearsal else None,
+            "path": str(self.path),
+        }
+
+
+@dataclass
+class Listing:
+    """The library's contents: the cases that load, and the files that do not."""
+
+    cases: list[CaseSummary] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def case_files(library: Path) -> list[Path]:
+    """The case files in the library, by name; hidden files, backups and the trash are skipped."""
+    try:
+        entries = list(os.scandir(library))
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise StoreError(f"{library}: cannot read the library: {error.strerror}") from None
+    return sorted(
+        Path(entry.path)
+        for entry in entries
+        if entry.name.endswith(CASE_SUFFIX) and not entry.name.startswith(".") and entry.is_file()
+    )
+
+
+def list_library(library: Path) -> Listing:
+    """Every case in the library, newest call first; broken files are listed as problems."""
+    listing = Listing()
+    for path in case_files(library):
+        try:
+            case = load_case(path)
+        except CaseFileError as error:
+            listing.problems.extend(error.problems)
+            continue
+        listing.cases.append(CaseSummary.of(case, path))
+    listing.cases.sort(key=lambda s: (s.call_date or date.max, s.client.lower()))
+    return listing
+
+
+def move_to_trash(path: Path, library: Path) -> Path:
+    """Move a case (and its backup) into the library's trash; returns where it went."""
+    trash = ensure_library(trash_dir(library))
+    target = unique_path(trash, path.name)
+    try:
+        os.replace(path, target)
+    except OSError as error:
+        raise StoreError(f"{path}: could not move to the trash: {error.strerror}") from None
+    spare = path.with_name(path.name + BACKUP_SUFFIX)
+    if spare.exists():
+        with contextlib.suppress(OSError):
+            os.replace(spare, target.with_name(target.name + BACKUP_SUFFIX))
+    return target
+
+
+def duplicate_case(path: Path, library: Path) -> Path:
+    """Copy a case into a new draft (no rehearsals) and return the new file's path."""
+    case = load_case(path)
+    now = utc_now()
+    case.created = now
+    case.status = Status.DRAFT
+    case.rehearsals = []
+    return save_new(case, library)
