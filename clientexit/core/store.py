@@ -54,7 +54,7 @@ _FOLD = str.maketrans(
         "þ": "th",
         "Þ": "TH",
         "ð": "d",
-        "ı": "i",
+        "\u0131": "i",  # dotless i
     }
 )
 _FORMAT_LINE = re.compile(rb"^\s*format\s*=\s*(\d+)", re.MULTILINE)
@@ -65,7 +65,7 @@ class StoreError(Exception):
 
 
 def slugify(text: str) -> str:
-    """A file-name-safe, lower-case ASCII form of ``text``: ``Piekarnia Łódzka`` → ``piekarnia-lodzka``.
+    """A file-name-safe, lower-case ASCII form: ``Piekarnia Łódzka`` gives ``piekarnia-lodzka``.
 
     Never empty, never a path, never a name Windows reserves.
     """
@@ -145,7 +145,7 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, FILE_MODE)
+        tmp.chmod(FILE_MODE)
         if backup and path.exists():
             spare = path.with_name(path.name + BACKUP_SUFFIX)
             with contextlib.suppress(FileNotFoundError):
@@ -154,7 +154,7 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> None:
                 os.link(path, spare)
             except OSError:
                 shutil.copy2(path, spare)
-        os.replace(tmp, path)
+        tmp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -270,13 +270,13 @@ def move_to_trash(path: Path, library: Path) -> Path:
     trash = ensure_library(trash_dir(library))
     target = unique_path(trash, path.name)
     try:
-        os.replace(path, target)
+        path.replace(target)
     except OSError as error:
         raise StoreError(f"{path}: could not move to the trash: {error.strerror}") from None
     spare = path.with_name(path.name + BACKUP_SUFFIX)
     if spare.exists():
         with contextlib.suppress(OSError):
-            os.replace(spare, target.with_name(target.name + BACKUP_SUFFIX))
+            spare.replace(target.with_name(target.name + BACKUP_SUFFIX))
     return target
 
 

@@ -284,10 +284,10 @@ class _Reader:
         data: Mapping[str, Any],
         key: str,
         where: str,
+        *,
         regex: re.Pattern[str],
         example: str,
         default: str,
-        *,
         optional: bool = False,
     ) -> str:
         value = self.text(data, key, where, default)
@@ -326,7 +326,7 @@ def parse_money(value: object) -> Decimal | None:
     Text like ``"1200.00"`` and whole numbers are accepted. Floats are not: they
     cannot hold every cent exactly, which is why the format asks for text.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         return None
     if isinstance(value, int):
         return Decimal(value).quantize(Decimal("0.01"))
@@ -372,7 +372,9 @@ def case_from_data(data: Mapping[str, Any], path: str = "<case>") -> tuple[Case,
         r.problem("format", f"must be at least 1, got {fmt}")
 
     case.status = r.choice(data, "status", "", Status, Status.DRAFT)
-    case.language = r.pattern(data, "language", "", _LANGUAGE, 'a language code like "en"', "en")
+    case.language = r.pattern(
+        data, "language", "", regex=_LANGUAGE, example='a language code like "en"', default="en"
+    )
     case.created = r.instant(data, "created", "") or case.created
     case.updated = r.instant(data, "updated", "") or case.updated
 
@@ -396,7 +398,9 @@ def case_from_data(data: Mapping[str, Any], path: str = "<case>") -> tuple[Case,
     t = r.table(data, "call", "")
     case.call = Call(
         date=r.day(t, "date", "call"),
-        time=r.pattern(t, "time", "call", _TIME, 'a time like "10:00"', "", optional=True),
+        time=r.pattern(
+            t, "time", "call", regex=_TIME, example='a time like "10:00"', default="", optional=True
+        ),
         medium=r.choice(t, "medium", "call", Medium, Medium.VIDEO),
         extra=_rest(t, {"date", "time", "medium"}),
     )
@@ -528,7 +532,9 @@ def _contract(r: _Reader, t: dict[str, Any]) -> Contract:
         notice_rule=r.choice(t, "notice_rule", w, NoticeRule, NoticeRule.DAYS),
         notice_days=r.integer(t, "notice_days", w, 30),
         effective_date=r.day(t, "effective_date", w),
-        currency=r.pattern(t, "currency", w, _CURRENCY, 'an ISO 4217 code like "EUR"', "EUR"),
+        currency=r.pattern(
+            t, "currency", w, regex=_CURRENCY, example='an ISO 4217 code like "EUR"', default="EUR"
+        ),
         deposit=r.money(t, "deposit", w),
         deposit_refundable=r.boolean(t, "deposit_refundable", w, False),
         invoices=r.items(t, "invoices", w, invoice),
