@@ -13,7 +13,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from clientexit.core.model import Case, Deliverable, Invoice, NoticeRule, Reason, ReferralMode
+from clientexit.core.model import (
+    Case,
+    Deliverable,
+    Invoice,
+    NoticeRule,
+    Reason,
+    ReferralMode,
+    Status,
+)
 
 COOL_OFF_DAYS = 3
 """Practitioners advise letting a few days pass between deciding and telling."""
@@ -319,3 +327,72 @@ def findings(case: Case) -> list[Finding]:
 def is_ready(case: Case) -> bool:
     """Ready for the call: no warnings left (advice may remain)."""
     return not any(f.level is Level.WARNING for f in findings(case))
+
+
+class StepState(StrEnum):
+    """How far along one wizard step is, for the step list."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    NEEDS_ATTENTION = "needs_attention"
+
+
+def _started(case: Case, step: Step) -> bool:
+    c = case
+    match step:
+        case Step.CONTRACT:
+            return bool(
+                c.client.name.strip()
+                or c.contract.title.strip()
+                or c.call.date
+                or c.contract.invoices
+                or c.contract.deliverables
+            )
+        case Step.REASONS:
+            return bool(c.reasons.red_flags or c.reasons.incidents or c.reasons.first_noted)
+        case Step.TONE:
+            return bool(c.tone.reason_text.strip() or c.script.lines)
+        case Step.REFERRAL:
+            return bool(
+                c.referral.contacts
+                or c.referral.provider_type.strip()
+                or c.referral.mode is ReferralMode.NONE
+                or c.handover.items
+            )
+        case Step.SCRIPT:
+            return bool(c.script.lines or c.script.objections)
+        case Step.REVIEW:
+            return c.status is not Status.DRAFT
+
+
+def _complete(case: Case, step: Step) -> bool:
+    c = case
+    match step:
+        case Step.CONTRACT:
+            return bool(c.client.name.strip() and c.call.date and effective_date(c))
+        case Step.REASONS:
+            return bool(c.reasons.red_flags and c.reasons.incidents)
+        case Step.TONE:
+            return c.tone.reason is not Reason.CUSTOM or bool(c.tone.reason_text.strip())
+        case Step.REFERRAL:
+            return bool(c.handover.items)
+        case Step.SCRIPT:
+            return bool(c.script.lines and c.script.objections)
+        case Step.REVIEW:
+            return c.status is not Status.DRAFT
+
+
+def step_state(case: Case, step: Step, *, visited: bool = False) -> StepState:
+    """The state a step shows: untouched, under way, done, or with a warning to fix.
+
+    ``visited`` counts opening a step in the app as starting it, so steps that
+    have sensible defaults (the tone) do not look finished before anyone looked.
+    """
+    if not (visited or _started(case, step)):
+        return StepState.NOT_STARTED
+    if any(f.step is step and f.level is Level.WARNING for f in findings(case)):
+        return StepState.NEEDS_ATTENTION
+    if _complete(case, step) and (visited or _started(case, step)):
+        return StepState.COMPLETE
+    return StepState.IN_PROGRESS
