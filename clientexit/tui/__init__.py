@@ -1,0 +1,1 @@
+"""The Textual user interface. Everything that knows about the terminal lives here."""

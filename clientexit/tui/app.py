@@ -1,0 +1,87 @@
+"""The clientexit application: a case library, and a wizard per case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from clientexit.core.rules import Step
+
+
+class ClientExitApp(App[None]):
+    """Prepare the call that ends a client relationship."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "clientexit"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        library: Path,
+        open_path: Path | None = None,
+        new: bool = False,
+        rehearse: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.open_path = open_path or rehearse
+        self.open_step = Step.SCRIPT if rehearse and not open_path else Step.CONTRACT
+        self.start_new = new
+
+    def on_mount(self) -> None:
+        from clientexit.tui.screens.library import LibraryScreen
+
+        self.push_screen(LibraryScreen(self.library))
+        if self.open_path is not None:
+            self.open_case(self.open_path, step=self.open_step)
+        elif self.start_new:
+            self.new_case()
+
+    def open_case(self, path: Path, *, step: Step = Step.CONTRACT) -> None:
+        """Open a case file in the wizard; a file that cannot be read is reported, not opened."""
+        from clientexit.core.validate import CaseFileError, load_case
+        from clientexit.tui.screens.wizard import WizardScreen
+
+        try:
+            case = load_case(path)
+        except CaseFileError as error:
+            self.notify(str(error), title="Cannot open this case", severity="error", timeout=15)
+            return
+        self.push_screen(WizardScreen(case, path=path, library=self.library, start=step))
+
+    def new_case(self) -> None:
+        from clientexit.core.model import new_case
+        from clientexit.tui.screens.wizard import WizardScreen
+
+        self.push_screen(WizardScreen(new_case(), path=None, library=self.library))
+
+    def action_help(self) -> None:
+        from clientexit.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from clientexit.tui.commands import commands_for
+
+        yield from commands_for(self, screen)
+        yield from super().get_system_commands(screen)
+
+
+def build_app(
+    *,
+    library: Path,
+    open_path: Path | None = None,
+    new: bool = False,
+    rehearse: Path | None = None,
+) -> ClientExitApp:
+    """The one way the command line and the tests make the app."""
+    return ClientExitApp(library=library, open_path=open_path, new=new, rehearse=rehearse)

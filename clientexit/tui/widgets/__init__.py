@@ -1,0 +1,1 @@
+"""Widgets: one file per wizard step, plus the shared pieces they are built from."""

@@ -1,0 +1,99 @@
+"""What every wizard step shares: the case it edits, and form fields linked to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Static
+
+from clientexit.core.model import Case
+from clientexit.core.rules import Step
+from clientexit.tui.messages import CaseEdited
+
+
+@dataclass(frozen=True)
+class Link:
+    """An input tied to one value of the case; ``write`` raises ValueError for a bad value."""
+
+    read: Callable[[], str]
+    write: Callable[[str], None]
+    label: str
+
+
+class StepPane(VerticalScroll):
+    """One step of the wizard. Subclasses compose their fields and link them to the case.
+
+    A linked input writes to the case on every change when the value is valid;
+    when it is not, the text stays in the field (nothing typed is lost), the
+    field is marked, and a message under it says what is expected.
+    """
+
+    step: ClassVar[Step]
+    heading: ClassVar[str]
+
+    def __init__(self, case: Case, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="step-pane")
+        self.case = case
+        self.links: dict[str, Link] = {}
+
+    def link(
+        self,
+        input_id: str,
+        read: Callable[[], str],
+        write: Callable[[str], None],
+        label: str,
+    ) -> None:
+        self.links[input_id] = Link(read, write, label)
+
+    def edited(self, source: str = "") -> None:
+        """Tell the screen the case changed (marks it unsaved, refreshes other steps)."""
+        self.post_message(CaseEdited(source or self.step.value))
+
+    def load(self) -> None:
+        """Fill every linked input from the case, then let the subclass refresh the rest."""
+        for input_id, link in self.links.items():
+            widget = self.query_one(f"#{input_id}", Input)
+            value = link.read()
+            if widget.value != value:
+                widget.value = value
+            self._mark(widget, "")
+        self.refresh_from_case()
+
+    def refresh_from_case(self) -> None:
+        """Update what is derived from the case (dates, warnings, previews)."""
+
+    @property
+    def invalid_fields(self) -> list[str]:
+        """Labels of the linked fields whose text is not a valid value right now."""
+        return [
+            link.label
+            for input_id, link in self.links.items()
+            if self.query_one(f"#{input_id}", Input).has_class("-invalid")
+        ]
+
+    def _mark(self, widget: Input, error: str) -> None:
+        widget.set_class(bool(error), "-invalid")
+        boxes = self.query(f"#{widget.id}-error")
+        if boxes:
+            boxes.first(Static).update(error)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        link = self.links.get(event.input.id or "")
+        if link is None:
+            return
+        event.stop()
+        if event.value == link.read():
+            # Filled in by load(), or typed back to what the case holds: no change.
+            self._mark(event.input, "")
+            return
+        try:
+            link.write(event.value)
+        except ValueError as error:
+            self._mark(event.input, f"{link.label}: {error}")
+            return
+        self._mark(event.input, "")
+        self.edited(event.input.id or "")
+        self.refresh_from_case()

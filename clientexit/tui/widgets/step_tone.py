@@ -1,0 +1,17 @@
+"""Step placeholder: replaced by the real step."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from clientexit.core.rules import Step
+from clientexit.tui.widgets.step import StepPane
+
+
+class ToneStep(StepPane):
+    step = Step.TONE
+    heading = "Tone"
+
+    def compose(self) -> ComposeResult:
+        yield Static("Tone")
