@@ -25,13 +25,8 @@ class _Instant(datetime):
     """
 
     def __str__(self) -> str:
-        if self.utcoffset() == UTC.utcoffset(None):
-            return (
-                self.strftime("%Y-%m-%dT%H:%M:%S")
-                + (f".{self.microsecond:06d}" if self.microsecond else "")
-                + "Z"
-            )
-        return self.isoformat()
+        text = self.isoformat()
+        return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
 
 
 def _instant(value: datetime) -> datetime:

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -59,6 +60,13 @@ from clientexit.core.model import (
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """A case file is a few kilobytes; anything this large is not one."""
+
+MIN_YEAR = 1900
+MAX_YEAR = 2999
+"""Dates outside these years are typing mistakes, and would overflow date arithmetic."""
+
+MAX_DAYS = 3650
+"""Ten years: the most notice or retention any contract asks for."""
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -103,9 +111,9 @@ _TOML_AT_END = re.compile(r"^(?P<msg>.*) \(at end of document\)$")
 _FRIENDLIER_TOML = {
     "Invalid date or datetime": "not a real date or time (check the day exists in that month)",
 }
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 def describe(value: Any) -> str:
@@ -114,7 +122,11 @@ def describe(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return '"' + shown.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
+        # Letters stay as written (ł, ö, é); only invisible control characters are escaped.
+        escaped = "".join(
+            ch.encode("unicode_escape").decode("ascii") if _is_control(ch) else ch for ch in shown
+        )
+        return '"' + escaped.replace('"', '\\"') + '"'
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
@@ -125,7 +137,13 @@ def describe(value: Any) -> str:
         return f"the date-time {value.isoformat()}"
     if isinstance(value, date):
         return f"the date {value.isoformat()}"
+    if isinstance(value, time):
+        return f"the time {value.isoformat()} (without quotes)"
     return repr(value)
+
+
+def _is_control(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
 
 
 class _Reader:
@@ -174,7 +192,14 @@ class _Reader:
         return value
 
     def integer(
-        self, data: Mapping[str, Any], key: str, where: str, default: int, *, minimum: int = 0
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        default: int,
+        *,
+        minimum: int = 0,
+        maximum: int | None = None,
     ) -> int:
         value = data.get(key, default)
         full = _join(where, key)
@@ -183,6 +208,9 @@ class _Reader:
             return default
         if value < minimum:
             self.problem(full, f"must be at least {minimum}, got {value}")
+            return default
+        if maximum is not None and value > maximum:
+            self.problem(full, f"must be at most {maximum}, got {value}")
             return default
         return value
 
@@ -202,6 +230,12 @@ class _Reader:
             self.problem(full, f"expected a date like 2026-11-28, got {describe(value)}")
             return None
         if isinstance(value, date):
+            if not MIN_YEAR <= value.year <= MAX_YEAR:
+                self.problem(
+                    full,
+                    f"expected a year between {MIN_YEAR} and {MAX_YEAR}, got {describe(value)}",
+                )
+                return None
             return value
         if isinstance(value, str):
             try:
@@ -222,6 +256,12 @@ class _Reader:
             return None
         full = _join(where, key)
         if isinstance(value, datetime):
+            if not MIN_YEAR <= value.year <= MAX_YEAR:
+                self.problem(
+                    full,
+                    f"expected a year between {MIN_YEAR} and {MAX_YEAR}, got {describe(value)}",
+                )
+                return None
             if value.tzinfo is None:
                 self.problem(
                     full,
@@ -293,7 +333,7 @@ class _Reader:
         value = self.text(data, key, where, default)
         if optional and value == "":
             return value
-        if not regex.match(value):
+        if not regex.fullmatch(value):
             self.problem(_join(where, key), f"expected {example}, got {describe(value)}")
             return default
         return value
@@ -437,7 +477,7 @@ def case_from_data(data: Mapping[str, Any], path: str = "<case>") -> tuple[Case,
 
     t = r.table(data, "handover", "")
     case.handover = Handover(
-        delete_after_days=r.integer(t, "delete_after_days", "handover", 30),
+        delete_after_days=r.integer(t, "delete_after_days", "handover", 30, maximum=MAX_DAYS),
         paid_support=r.text(t, "paid_support", "handover"),
         items=r.items(
             t,
@@ -530,7 +570,7 @@ def _contract(r: _Reader, t: dict[str, Any]) -> Contract:
         signed=r.day(t, "signed", w),
         termination_clause=r.text(t, "termination_clause", w),
         notice_rule=r.choice(t, "notice_rule", w, NoticeRule, NoticeRule.DAYS),
-        notice_days=r.integer(t, "notice_days", w, 30),
+        notice_days=r.integer(t, "notice_days", w, 30, maximum=MAX_DAYS),
         effective_date=r.day(t, "effective_date", w),
         currency=r.pattern(
             t, "currency", w, regex=_CURRENCY, example='an ISO 4217 code like "EUR"', default="EUR"
@@ -649,8 +689,8 @@ def parse_case_bytes(raw: bytes, path: str = "<case>") -> Case:
             [
                 Problem(
                     path,
-                    f"is {len(raw) // (1024 * 1024)} MB, too large for a case file "
-                    f"(the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)",
+                    f"is {len(raw) / (1024 * 1024):.1f} MB, too large for a case file "
+                    f"(the limit is {MAX_FILE_BYTES / (1024 * 1024):.0f} MB)",
                 )
             ]
         )

@@ -114,7 +114,7 @@ class LibraryScreen(Screen[None]):
             yield Static("", id="empty")
             with VerticalScroll(id="problems-box"):
                 yield Static("", id="problems")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Case library"

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from clientexit.core.validate import parse_money
+from clientexit.core.validate import MAX_YEAR, MIN_YEAR, parse_money
 
 Kind = Literal["text", "long", "date", "money", "int", "choice", "bool"]
 
@@ -34,14 +34,19 @@ class Field:
     placeholder: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     """(label, value) pairs for a ``choice`` field."""
+    maximum: int | None = None
+    """The largest number an ``int`` field takes."""
 
 
 def parse_date(text: str) -> date:
     """A date typed by a person: ISO ``2026-11-28``; raises ValueError with a plain message."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"expected a date like 2026-11-28, got {text.strip()!r}") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"expected a year between {MIN_YEAR} and {MAX_YEAR}")
+    return day
 
 
 def parse_field(field: Field, raw: Any) -> Any:
@@ -69,6 +74,8 @@ def parse_field(field: Field, raw: Any) -> Any:
             raise ValueError(f"expected a whole number, got {text.strip()!r}") from None
         if number < 0:
             raise ValueError("must not be negative")
+        if field.maximum is not None and number > field.maximum:
+            raise ValueError(f"must be at most {field.maximum}")
         return number
     if field.kind == "long":
         return text.strip("\n")

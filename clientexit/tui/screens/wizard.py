@@ -57,12 +57,19 @@ class StepList(OptionList):
     DEFAULT_CSS = """
     StepList {
         width: 26;
-        height: 1fr;
-        border: none;
+        height: auto;
+        max-height: 100%;
         padding: 0;
         background: $panel;
+        border: tall $panel;
+        &:focus { border: tall $primary; }
     }
     """
+
+    BINDINGS = [
+        Binding(str(n), f"screen.go({n})", f"Step {n}", show=False, id=f"steps.go{n}")
+        for n in range(1, 7)
+    ]
 
 
 class WizardScreen(Screen[None]):
@@ -73,7 +80,7 @@ class WizardScreen(Screen[None]):
         Binding("ctrl+pagedown,f6", "next_step", "Next step", id="wizard.next"),
         Binding("ctrl+pageup,shift+f6", "previous_step", "Prev step", id="wizard.previous"),
         Binding("escape", "close", "Library", id="wizard.close"),
-        Binding("f2", "focus_steps", "Steps", show=False, id="wizard.steps"),
+        Binding("f2", "focus_steps", "Steps", id="wizard.steps"),
         *(
             Binding(f"alt+{n}", f"go({n})", f"Step {n}", show=False, id=f"wizard.step{n}")
             for n in range(1, 7)
@@ -105,7 +112,7 @@ class WizardScreen(Screen[None]):
             with ContentSwitcher(id="step-body", initial=self.start.value):
                 for pane in STEP_PANES:
                     yield pane(self.case, id=pane.step.value)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for pane in self.query(StepPane):
