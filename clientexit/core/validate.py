@@ -221,7 +221,9 @@ class _Reader:
             return default
         return value
 
-    def day(self, data: Mapping[str, Any], key: str, where: str) -> date | None:
+    def day(
+        self, data: Mapping[str, Any], key: str, where: str, *, in_range: bool = True
+    ) -> date | None:
         value = data.get(key)
         if value is None:
             return None
@@ -230,7 +232,7 @@ class _Reader:
             self.problem(full, f"expected a date like 2026-11-28, got {describe(value)}")
             return None
         if isinstance(value, date):
-            if not MIN_YEAR <= value.year <= MAX_YEAR:
+            if in_range and not MIN_YEAR <= value.year <= MAX_YEAR:
                 self.problem(
                     full,
                     f"expected a year between {MIN_YEAR} and {MAX_YEAR}, got {describe(value)}",
@@ -565,13 +567,16 @@ def _contract(r: _Reader, t: dict[str, Any]) -> Contract:
             )
         return inv
 
+    rule = r.choice(t, "notice_rule", w, NoticeRule, NoticeRule.DAYS)
     return Contract(
         title=r.text(t, "title", w),
         signed=r.day(t, "signed", w),
         termination_clause=r.text(t, "termination_clause", w),
-        notice_rule=r.choice(t, "notice_rule", w, NoticeRule, NoticeRule.DAYS),
+        notice_rule=rule,
         notice_days=r.integer(t, "notice_days", w, 30, maximum=MAX_DAYS),
-        effective_date=r.day(t, "effective_date", w),
+        # Only a fixed rule reads this date; for the others it is derived on every save
+        # and may lie past the years a person would type.
+        effective_date=r.day(t, "effective_date", w, in_range=rule is NoticeRule.FIXED),
         currency=r.pattern(
             t, "currency", w, regex=_CURRENCY, example='an ISO 4217 code like "EUR"', default="EUR"
         ),

@@ -1,0 +1,635 @@
+"""Client-facing text: the letter, the call script, the referral and the handover.
+
+Everything the client will read or hear is rendered from Jinja2 templates in
+``clientexit/templates/<language>/<tone>/``; each tone's files extend the shared
+``base`` files and override only the blocks that carry the voice.
+
+One rule above all: templates only ever see :func:`client_view`, built from the
+client-facing parts of a case. Nothing under ``case.reasons`` (the private log
+of what went wrong) is read here, so it cannot reach a letter by accident.
+
+Dates and money come from :mod:`clientexit.core.rules`, never recomputed here,
+so the letter and the screen cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from clientexit.core import rules
+from clientexit.core.model import (
+    Case,
+    DeliverableStatus,
+    HandoverItem,
+    Medium,
+    Objection,
+    ReferralMode,
+    ScriptLine,
+    ScriptPart,
+    Tone,
+)
+
+WHATS: tuple[str, ...] = ("letter", "script", "referral", "handover", "all")
+"""What :func:`export` can produce; ``all`` is the four documents together."""
+
+FORMATS: tuple[str, ...] = ("md", "txt")
+"""Markdown, or plain text ready to paste into an email."""
+
+DEFAULT_LANGUAGE = "en"
+"""The language every template exists in; any other falls back to it, file by file."""
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}$")
+
+_env_cache: list[jinja2.Environment] = []
+
+
+def _env() -> jinja2.Environment:
+    """The template environment, built on first use so importing this module stays cheap."""
+    if not _env_cache:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters["join_and"] = join_and
+        env.filters["lcfirst"] = _lower_first
+        env.filters["sentence"] = _sentence
+        env.filters["introduce"] = _introduce
+        env.filters["reach_at"] = _reach_at
+        _env_cache.append(env)
+    return _env_cache[0]
+
+
+# --- small text helpers (also used as template filters) ---------------------------------
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def format_date(day: date | None) -> str:
+    """``30 November 2026``, the same in every locale; ``""`` when unknown."""
+    if day is None:
+        return ""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _spoken_date(day: date | None, near: date | None) -> str:
+    """``Monday 30 November``: the weekday helps on a call; the year only when not obvious."""
+    if day is None:
+        return ""
+    text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    if near is None or abs((day - near).days) > 300:
+        text += f" {day.year}"
+    return text
+
+
+def _line(text: str) -> str:
+    """One line of text: runs of whitespace and newlines become single spaces."""
+    return " ".join(text.split())
+
+
+def _sentence(text: str) -> str:
+    """The text ending in a full stop, unless it already ends in punctuation."""
+    text = text.strip()
+    if text and text[-1] not in ".!?:…":
+        text += "."
+    return text
+
+
+def _lower_first(text: str) -> str:
+    """``A two-week overlap`` becomes ``a two-week overlap``; ``IT support`` stays."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def join_and(items: Iterable[str], conjunction: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    words = [item for item in items if item]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+# How a referral's "why" attaches to its name depends on how the user phrased it:
+# "a team of five..." reads as "Castle Street IT, a team of five...", while
+# "runs a small team..." needs "who". Anything unrecognised gets a dash.
+_ARTICLES = {"a", "an", "the", "one", "two", "three", "our", "my", "your"}
+_PRONOUNS = {"they", "he", "she", "it", "we", "their", "his", "her", "its"}
+_VERBS = {
+    "already",
+    "builds",
+    "can",
+    "covers",
+    "designs",
+    "does",
+    "focuses",
+    "handles",
+    "has",
+    "helps",
+    "is",
+    "knows",
+    "looks",
+    "manages",
+    "offers",
+    "runs",
+    "specialises",
+    "specializes",
+    "supports",
+    "works",
+    "writes",
+}
+
+
+def _introduce(contact: dict[str, str]) -> str:
+    """A referral's name and why it fits, as one phrase: ``X, who runs a small team...``."""
+    name = contact.get("name", "")
+    why = _lower_first(contact.get("why", "")).rstrip(" .")
+    if not why:
+        return name
+    first = why.split(maxsplit=1)[0].lower().strip(",")
+    if first in _ARTICLES:
+        return f"{name}, {why}"
+    if first in _VERBS:
+        return f"{name}, who {why}"
+    if first in _PRONOUNS:
+        return f"{name}: {why}"
+    return f"{name} ({why})"
+
+
+def _reach_at(contact: dict[str, str]) -> str:
+    """``Castle Street IT at support@castlestreetit.example``."""
+    return f"{contact.get('name', '')} at {contact.get('email', '')}"
+
+
+def _clause(text: str) -> str:
+    """``Clause 2.9`` or ``2.9`` both become ``2.9``, so templates can say "clause 2.9"."""
+    text = _line(text)
+    return re.sub(r"^(clause|cl\.?)\s*", "", text, flags=re.IGNORECASE)
+
+
+def _first_name(contact: str) -> str:
+    words = contact.split()
+    if not words:
+        return ""
+    if words[0].rstrip(".").lower() in {"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"}:
+        return contact
+    return words[0]
+
+
+# --- the view: the only thing templates see ---------------------------------------------
+
+
+def _language(case: Case) -> str:
+    tag = case.language.strip().lower().replace("_", "-").split("-")[0]
+    return tag if _LANGUAGE_TAG.match(tag) else DEFAULT_LANGUAGE
+
+
+def _tone(value: Tone | str) -> str:
+    try:
+        return Tone(value).value
+    except ValueError:
+        return Tone.NEUTRAL.value
+
+
+def _view(case: Case, tone: Tone | str) -> dict[str, Any]:
+    tone_name = _tone(tone)
+    consultant, client, contract = case.consultant, case.client, case.contract
+    currency = _line(contract.currency)
+    end = rules.effective_date(case)
+    deletion = rules.deletion_date(case)
+    owed = rules.money_owed(case)
+    refund = rules.refund_due(case)
+    contact = _line(client.contact)
+    client_name = _line(client.name)
+    unpaid = [_line(inv.number) for inv in rules.unpaid_invoices(case) if inv.number.strip()]
+    paid_support = _line(case.handover.paid_support)
+    return {
+        "language": _language(case),
+        "tone": tone_name,
+        # the people
+        "consultant_name": _line(consultant.name),
+        "business": _line(consultant.business),
+        "consultant_email": _line(consultant.email),
+        "consultant_phone": _line(consultant.phone),
+        "signature": [s for s in (_line(consultant.name), _line(consultant.business)) if s],
+        "client_name": client_name,
+        "contact": contact,
+        "client_email": _line(client.email),
+        "greeting_name": contact or client_name,
+        "first_name": _first_name(contact) or client_name,
+        # the call
+        "call_date": format_date(case.call.date),
+        "call_time": _line(case.call.time),
+        "medium": case.call.medium.value,
+        "in_person": case.call.medium is Medium.IN_PERSON,
+        # the contract and its dates
+        "contract_title": _line(contract.title),
+        "clause": _clause(contract.termination_clause),
+        "signed_month": (
+            f"{_MONTHS[contract.signed.month - 1]} {contract.signed.year}"
+            if contract.signed
+            else ""
+        ),
+        "end_date": format_date(end),
+        "end_date_spoken": _spoken_date(end, case.call.date),
+        "deletion_date": format_date(deletion),
+        "deletion_date_spoken": _spoken_date(deletion, case.call.date),
+        "delete_after_days": case.handover.delete_after_days,
+        # money
+        "owed": owed > 0,
+        "owed_amount": rules.format_money(owed, currency).strip(),
+        "unpaid_numbers": join_and(unpaid),
+        "unpaid_count": len(unpaid),
+        "refund": refund > 0,
+        "refund_amount": rules.format_money(refund, currency).strip(),
+        # the work
+        "work_done": [
+            _line(d.name)
+            for d in contract.deliverables
+            if d.status is DeliverableStatus.DONE and d.name.strip()
+        ],
+        "work_open": [
+            _line(d.name) for d in contract.deliverables if d.unfinished and d.name.strip()
+        ],
+        # the one reason the client hears (chosen in the tone step; never case.reasons)
+        "reason": _reason_sentence(case, tone_name),
+        # the referral
+        "referral_mode": case.referral.mode.value,
+        "referral_contacts": [
+            {"name": _line(x.name), "email": _line(x.email), "why": _line(x.why)}
+            for x in case.referral.contacts
+            # Contacts kept from an earlier choice must not show once the mode changes.
+            if x.name.strip() and case.referral.mode is ReferralMode.NAMED
+        ],
+        "provider_type": _line(case.referral.provider_type),
+        # the handover
+        "paid_support": paid_support,
+        "handover_items": [
+            {"text": _line(item.text), "done": item.done}
+            for item in case.handover.items
+            if item.text.strip()
+        ],
+        # the script as the user edited it (what they will say)
+        "script_lines": [
+            {"number": number, "part": line.part.value, "text": _line(line.text)}
+            for number, line in enumerate(case.script.lines, start=1)
+            if line.text.strip()
+        ],
+        "objections": [
+            {"client": _line(o.client), "response": _line(o.response)}
+            for o in case.script.objections
+            if o.client.strip() or o.response.strip()
+        ],
+    }
+
+
+def client_view(case: Case) -> dict[str, Any]:
+    """The context every template gets: client-facing facts, formatted, in the case's tone.
+
+    Built from the consultant, client, call, contract, tone, referral, handover and
+    script sections only; derived dates and money come from :mod:`rules`. Missing
+    values are empty strings or lists, never None, so templates can fall back.
+    """
+    return _view(case, case.tone.choice)
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def _render(language: str, tone: str, name: str, context: dict[str, Any]) -> str:
+    """Render ``<language>/<tone>/<name>``, falling back to base, then to English."""
+    candidates: list[str] = []
+    for lang in (language, DEFAULT_LANGUAGE):
+        for folder in (tone, "base"):
+            path = f"{lang}/{folder}/{name}"
+            if path not in candidates:
+                candidates.append(path)
+    return _env().select_template(candidates).render(context)
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces off, at most one blank line in a row, one final newline."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    tidy = "\n".join(lines)
+    tidy = re.sub(r"\n{3,}", "\n\n", tidy)
+    return tidy + "\n" if tidy else ""
+
+
+def _parse_parts(text: str, keys: Sequence[str]) -> list[tuple[str, str]]:
+    """Read ``key: text`` lines; a line without a known key continues the previous one."""
+    pairs: list[tuple[str, str]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        key, sep, rest = line.partition(":")
+        if sep and key.strip() in keys:
+            pairs.append((key.strip(), rest.strip()))
+        elif pairs:
+            pairs[-1] = (pairs[-1][0], f"{pairs[-1][1]} {line}".strip())
+    return [(key, value) for key, value in pairs if value]
+
+
+def _reason_sentence(case: Case, tone: str) -> str:
+    context = {
+        "reason_kind": case.tone.reason.value,
+        "reason_text": _line(case.tone.reason_text),
+    }
+    return _line(_render(_language(case), tone, "reason.txt.j2", context))
+
+
+def reason_sentence(case: Case) -> str:
+    """The one reason the client hears, in the case's tone.
+
+    Built-in wording for ``focus``, ``fit``, ``alignment`` and ``capacity``; the
+    user's own ``reason_text`` for ``custom`` (or a plain, truthful fallback when
+    they have not written it yet).
+    """
+    return _reason_sentence(case, _tone(case.tone.choice))
+
+
+def generated_referral(case: Case) -> str:
+    """The referral paragraph: named contacts and why they fit, a kind of provider, or ``""``."""
+    if case.referral.mode is ReferralMode.NONE:
+        return ""
+    view = client_view(case)
+    text = _render(view["language"], view["tone"], "referral.md.j2", view)
+    # One sentence per template line keeps the templates readable; the client gets
+    # one paragraph (a blank line in a template still starts a new one).
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(_line(paragraph) for paragraph in paragraphs if paragraph.strip())
+
+
+def referral_text(case: Case) -> str:
+    """The user's own referral paragraph when they wrote one, else :func:`generated_referral`."""
+    if case.referral.mode is ReferralMode.NONE:
+        return ""
+    edited = case.referral.message.strip()
+    return edited or generated_referral(case)
+
+
+def _document_view(case: Case) -> dict[str, Any]:
+    view = client_view(case)
+    view["referral_text"] = referral_text(case)
+    return view
+
+
+def render_letter(case: Case) -> str:
+    """The letter (or email) that confirms in writing what was said on the call, as Markdown."""
+    view = _document_view(case)
+    return _tidy(_render(view["language"], view["tone"], "letter.md.j2", view))
+
+
+def referral_email(case: Case) -> str:
+    """A short email to the client with the referral: subject line and body, as Markdown.
+
+    Empty when the case gives no referral (``referral.mode`` is ``none``).
+    """
+    view = _document_view(case)
+    if not view["referral_text"]:
+        return ""
+    return _tidy(_render(view["language"], view["tone"], "referral_email.md.j2", view))
+
+
+_SCRIPT_PARTS: tuple[str, ...] = tuple(part.value for part in ScriptPart)
+
+
+def _script_lines(view: dict[str, Any]) -> list[ScriptLine]:
+    text = _render(view["language"], view["tone"], "script.txt.j2", view)
+    lines = [ScriptLine(part=ScriptPart(part), text=said) for part, said in _parse(text)]
+    if view["referral_mode"] == ReferralMode.NONE.value:
+        lines = [line for line in lines if line.part is not ScriptPart.REFERRAL]
+    order = {part: index for index, part in enumerate(ScriptPart)}
+    # A stable sort keeps each part's lines in the order the template wrote them.
+    return sorted(lines, key=lambda line: order[line.part])
+
+
+def _parse(text: str) -> list[tuple[str, str]]:
+    return _parse_parts(text, _SCRIPT_PARTS)
+
+
+def generate_script(case: Case) -> list[ScriptLine]:
+    """A fresh call script in the case's tone, in the order the call should go.
+
+    Parts: opening, decision, reason, next_steps, handover, referral (left out when
+    the case gives no referral), thanks, close.
+    """
+    return _script_lines(client_view(case))
+
+
+def opening_preview(case: Case, tone: Tone) -> str:
+    """The first lines the user would say in ``tone``, for comparing tones side by side."""
+    lines = _script_lines(_view(case, tone))
+    return "\n".join(line.text for line in lines[:3])
+
+
+def default_objections(case: Case) -> list[Objection]:
+    """Prepared answers to the seven usual pushbacks, in the case's tone.
+
+    The client promises to change, offers more money, asks for every reason, gets
+    angry, threatens a bad review, asks you to finish the project, or goes silent.
+    Each answer stays calm, does not reopen the decision and steers to the handover.
+    """
+    view = client_view(case)
+    text = _render(view["language"], view["tone"], "objections.txt.j2", view)
+    answers: list[Objection] = []
+    for key, value in _parse_parts(text, ("client", "response")):
+        if key == "client":
+            answers.append(Objection(client=value))
+        elif answers and not answers[-1].response:
+            answers[-1].response = value
+    return [answer for answer in answers if answer.response]
+
+
+def default_handover_items(case: Case) -> list[HandoverItem]:
+    """The offboarding checklist, pre-filled with this case's dates, work and money."""
+    view = client_view(case)
+    text = _render(view["language"], view["tone"], "handover_items.txt.j2", view)
+    return [HandoverItem(text=_line(line)) for line in text.splitlines() if line.strip()]
+
+
+def render_handover(case: Case) -> str:
+    """The handover checklist as Markdown, with the end and deletion dates at the top.
+
+    Uses ``case.handover.items``; a case with none yet gets :func:`default_handover_items`.
+    """
+    view = client_view(case)
+    if not view["handover_items"]:
+        view["handover_items"] = [
+            {"text": item.text, "done": item.done} for item in default_handover_items(case)
+        ]
+    return _tidy(_render(view["language"], view["tone"], "handover.md.j2", view))
+
+
+def render_script(case: Case) -> str:
+    """The call script as Markdown: numbered lines under part headings, then prepared answers.
+
+    Line numbers are positions in ``case.script.lines`` (as rehearsals count them).
+    A case with no script yet gets :func:`generate_script` and :func:`default_objections`.
+    """
+    view = client_view(case)
+    if not view["script_lines"]:
+        view["script_lines"] = [
+            {"number": number, "part": line.part.value, "text": line.text}
+            for number, line in enumerate(generate_script(case), start=1)
+        ]
+    if not view["objections"]:
+        view["objections"] = [
+            {"client": o.client, "response": o.response} for o in default_objections(case)
+        ]
+    # Consecutive lines of one part share a heading, so the script reads in call order.
+    groups: list[dict[str, Any]] = []
+    for line in view["script_lines"]:
+        if groups and groups[-1]["part"] == line["part"]:
+            groups[-1]["lines"].append(line)
+        else:
+            groups.append({"part": line["part"], "lines": [line]})
+    view["script_groups"] = groups
+    return _tidy(_render(view["language"], view["tone"], "script_doc.md.j2", view))
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def _untitled(markdown: str) -> str:
+    """The document without its own first-level title, which ``all`` replaces with its own."""
+    return re.sub(r"\A# [^\n]*\n+", "", markdown)
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_CHECKBOX = re.compile(r"^(\s*)[-*+] \[([ xX])\] ")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text for pasting into an email: no ``#``, no ``**``, checkboxes as ``[ ]``.
+
+    Level 1 headings become upper-case and underlined with ``=``, level 2 with ``-``,
+    deeper ones upper-case.
+    """
+    out: list[str] = []
+    for source in markdown.splitlines():
+        heading = _HEADING.match(source)
+        if heading:
+            level, title = len(heading.group(1)), _STRONG.sub(r"\2", heading.group(2))
+            if level == 1:
+                out.extend([title.upper(), "=" * len(title)])
+            elif level == 2:
+                out.extend([title, "-" * len(title)])
+            else:
+                out.append(title.upper())
+            continue
+        line = _CHECKBOX.sub(lambda m: f"{m.group(1)}[{m.group(2).lower()}] ", source)
+        line = _LINK.sub(r"\1 (\2)", line)
+        line = _STRONG.sub(r"\2", line)
+        if line.endswith("\\"):
+            line = line[:-1].rstrip()
+        out.append(line)
+    return _tidy("\n".join(out))
+
+
+def _document(case: Case, what: str) -> str:
+    if what == "letter":
+        return render_letter(case)
+    if what == "script":
+        return render_script(case)
+    if what == "referral":
+        return referral_email(case)
+    return render_handover(case)
+
+
+def export(case: Case, what: str, fmt: str) -> str:
+    """One document (or ``all`` of them, under section headings) as Markdown or plain text.
+
+    ``what`` is one of :data:`WHATS`, ``fmt`` one of :data:`FORMATS`; anything else
+    raises ValueError. The referral email is empty, and left out of ``all``, when
+    the case gives no referral.
+    """
+    if what not in WHATS:
+        raise ValueError(f"Cannot export {what!r}: choose one of {', '.join(WHATS)}.")
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}.")
+    if what == "all":
+        view = client_view(case)
+        view["sections"] = [
+            {"what": name, "body": _untitled(body)}
+            for name in WHATS[:-1]
+            if (body := _document(case, name))
+        ]
+        markdown = _tidy(_render(view["language"], view["tone"], "all.md.j2", view))
+    else:
+        markdown = _document(case, what)
+    return markdown_to_text(markdown) if fmt == "txt" else markdown
+
+
+# --- hints for the tone step -------------------------------------------------------------
+
+_BLAME = re.compile(
+    r"\b(you (always|never|keep|kept|constantly|didn'?t|don'?t|won'?t|refuse[ds]?|fail(ed)?"
+    r"|ignored?|forgot|missed)|you'?re (always|never|too|so)|your (fault|mistakes?|problem|"
+    r"attitude|behaviou?r|team is)|because of you|blame|unprofessional|incompetent|rude|lazy|"
+    r"disrespectful|late again|yet again|every single time|sloppy|useless)\b",
+    re.IGNORECASE,
+)
+_MORE_THAN_ONE = re.compile(
+    r"\b(and also|as well as|another thing|on top of (that|this)|not to mention|in addition|"
+    r"additionally|besides|moreover|furthermore|what'?s more|secondly|second of all|"
+    r"plus the|also the)\b|(^|[.!?;]\s+)(also|plus)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?]+(\s+|$)")
+
+HINT_BLAME = (
+    "This reads as blame. Say what you are changing, not what they did: blame invites an argument."
+)
+HINT_MORE_THAN_ONE = (
+    "This sounds like more than one reason. Keep the one that matters most; "
+    "every extra reason is one more thing to argue about."
+)
+HINT_TOO_LONG = (
+    "This is several sentences. One short sentence is easier to say calmly "
+    "and harder to pick apart."
+)
+
+
+def reason_hints(text: str) -> list[str]:
+    """Plain-words hints on the reason the user will give; ``[]`` when it reads well.
+
+    Flags blame ("you always", "your fault", "unprofessional"...) and more than one
+    reason ("and also", "as well as", "another thing", or three sentences or more).
+    """
+    hints: list[str] = []
+    if _BLAME.search(text):
+        hints.append(HINT_BLAME)
+    if _MORE_THAN_ONE.search(text):
+        hints.append(HINT_MORE_THAN_ONE)
+    sentences = [s for s in _SENTENCE_END.split(text) if s and s.strip() and re.search(r"\w", s)]
+    if len(sentences) >= 3:
+        hints.append(HINT_TOO_LONG)
+    return hints

@@ -1,0 +1,703 @@
+"""The command line: every command, its exit status, and where its output goes.
+
+Most tests call ``main([...])`` and read stdout and stderr with ``capsys``; a few
+run ``python -m clientexit`` in a subprocess to check the real exit status and
+that no traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+
+from clientexit import __version__, cli
+from clientexit.core import codec, rules
+from clientexit.core.model import Case, NoticeRule
+from clientexit.core.paths import HOME_ENV
+from clientexit.core.validate import load_case
+
+COMMANDS = ["new", "open", "rehearse", "list", "show", "validate", "export"]
+SECRET_NOTE = "Paid half, no date for the rest."
+OTHER_SECRET = 'Asked for a "quick" shop'
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(autouse=True)
+def _plain_output(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Plain, wide output; never the user's real library; relative paths from tmp_path."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "default-home"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """``run("list", "--json")`` gives (exit status, stdout, stderr)."""
+
+    def call(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
+
+
+def run_module(*argv: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """``python -m clientexit ARGV`` in a real process."""
+    environment = {**os.environ, **(env or {})}
+    environment.pop("COLUMNS", None)
+    root = str(Path(cli.__file__).resolve().parent.parent)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        part for part in (root, environment.get("PYTHONPATH", "")) if part
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "clientexit", *argv],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture
+def samples(tmp_path: Path, sample_paths: list[Path]) -> Path:
+    """A copy of the sample library (``sample_data/*.toml``), so nothing writes into it."""
+    assert sample_paths, "sample_data/*.toml is missing"
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    for path in sample_paths:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+def case_file(tmp_path: Path, make_case: Callable[[], Case]) -> Path:
+    """A complete case, with incident notes, written where the tests run."""
+    path = tmp_path / "acme.toml"
+    path.write_text(codec.dumps(make_case()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def broken_file(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.toml"
+    path.write_text('format = 1\nstatus = "maybe"\n', encoding="utf-8")
+    return path
+
+
+class FakeApp:
+    def __init__(self, **kwargs: Any) -> None:
+        self.kwargs = kwargs
+        self.ran = False
+        self.return_code = 0
+
+    def run(self) -> None:
+        self.ran = True
+
+
+@pytest.fixture
+def fake_app(monkeypatch: pytest.MonkeyPatch) -> list[FakeApp]:
+    """Stands in for ``clientexit.tui.app``; the list collects every app built."""
+    built: list[FakeApp] = []
+    module = types.ModuleType("clientexit.tui.app")
+
+    def build_app(**kwargs: Any) -> FakeApp:
+        app = FakeApp(**kwargs)
+        built.append(app)
+        return app
+
+    module.build_app = build_app  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "clientexit.tui.app", module)
+    return built
+
+
+# ---------------------------------------------------------------- basics
+
+
+def test_version(run: Run) -> None:
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.strip() == f"clientexit {__version__}" == "clientexit 0.1.0"
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in COMMANDS)])
+def test_help_for_every_command(run: Run, command: list[str]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0
+    assert out.startswith(f"usage: clientexit {' '.join(command)}".rstrip())
+    assert "--home DIR" in out
+
+
+def test_main_help_lists_every_command(run: Run) -> None:
+    _, out, _ = run("--help")
+    for name in COMMANDS:
+        assert name in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["frobnicate"],
+        ["show"],
+        ["validate"],
+        ["export"],
+        ["list", "--bogus"],
+        ["export", "x.toml", "--what", "memo"],
+        ["export", "x.toml", "--format", "pdf"],
+    ],
+)
+def test_usage_errors_exit_2(run: Run, argv: list[str]) -> None:
+    code, out, err = run(*argv)
+    assert code == 2
+    assert out == ""
+    assert "usage: clientexit" in err
+
+
+def test_export_choices_match_render() -> None:
+    from clientexit.core import render
+
+    assert tuple(render.WHATS) == cli.WHATS
+    assert tuple(render.FORMATS) == cli.FORMATS
+
+
+def test_cli_import_is_light() -> None:
+    """``clientexit`` alone must start the app quickly: no Rich, JSON or core at import."""
+    code = (
+        "import sys, clientexit.cli; "
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('rich', 'json', 'textual') "
+        "or m.startswith('clientexit.core')]; "
+        "print(heavy)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- real processes
+
+
+def test_module_runs_version(tmp_path: Path) -> None:
+    code, out, err = run_module("--version", cwd=tmp_path)
+    assert (code, out.strip(), err) == (0, "clientexit 0.1.0", "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["export", "nowhere.toml"], 1),
+        (["show", "nowhere.toml"], 1),
+        (["show", "."], 1),
+        (["open", "broken.toml"], 1),
+        (["validate", "broken.toml", "nowhere.toml"], 1),
+        (["list", "--home", "broken.toml"], 1),
+        (["export", "broken.toml", "--what", "memo"], 2),
+        (["bogus"], 2),
+    ],
+)
+def test_module_exit_status_without_traceback(
+    tmp_path: Path, broken_file: Path, argv: list[str], expected: int
+) -> None:
+    code, _, err = run_module(*argv, cwd=tmp_path)
+    assert code == expected
+    assert "Traceback" not in err
+    assert err.strip()
+
+
+def test_module_list_with_broken_file(samples: Path, broken_file: Path) -> None:
+    shutil.copy(broken_file, samples / "zz-broken.toml")
+    code, out, err = run_module("list", "--home", str(samples), cwd=samples.parent)
+    assert code == 0
+    assert "Traceback" not in err
+    assert "zz-broken.toml" in out
+    assert "1 file could not be read" in err
+
+
+def test_module_export_to_unwritable_place(tmp_path: Path, case_file: Path) -> None:
+    code, _, err = run_module("export", str(case_file), "-o", "no/such/dir/x.md", cwd=tmp_path)
+    assert code == 1
+    assert "Traceback" not in err
+    assert err.startswith("clientexit: no/such/dir/x.md:")
+
+
+# ---------------------------------------------------------------- list
+
+
+def test_list_shows_every_sample_case(run: Run, samples: Path, sample_paths: list[Path]) -> None:
+    code, out, err = run("list", "--home", str(samples))
+    assert code == 0
+    assert err == ""
+    assert "\x1b[" not in out, "no colour when stdout is not a terminal"
+    for path in sample_paths:
+        case = load_case(path)
+        assert case.client.name in out
+        assert f"samples/{path.name}" in out, "paths are relative to the current folder"
+    assert "Problems" not in out
+
+
+def test_list_row_has_every_column(run: Run, case_file: Path) -> None:
+    library = case_file.parent / "lib"
+    library.mkdir()
+    case_file.rename(library / "acme.toml")
+    case = load_case(library / "acme.toml")
+    _, out, _ = run("list", "--home", str(library))
+    row = next(line for line in out.splitlines() if "Acme Corp" in line)
+    updated = case.updated.astimezone().strftime("%Y-%m-%d %H:%M")
+    for cell in ("ready", "2026-11-28", "2026-11-30", "0.00 EUR", updated, "lib/acme.toml"):
+        assert cell in row
+    assert row == row.rstrip()
+
+
+def test_list_fits_80_columns(
+    run: Run, samples: Path, sample_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run("list", "--home", str(samples))
+    assert code == 0
+    table = out.split("\nFiles\n")[0]
+    assert max(cell_len(line) for line in table.splitlines()) <= 80
+    for path in sample_paths:
+        assert f"samples/{path.name}" in out, "file paths are printed whole"
+
+
+def test_list_on_a_very_narrow_terminal(
+    run: Run, samples: Path, sample_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    code, out, _ = run("list", "--home", str(samples))
+    assert code == 0
+    for path in sample_paths:
+        assert load_case(path).client.name in out
+
+
+def test_list_json(run: Run, samples: Path, sample_paths: list[Path]) -> None:
+    code, out, err = run("list", "--json", "--home", str(samples))
+    assert code == 0
+    assert err == ""
+    document = json.loads(out)
+    assert set(document) == {"cases", "problems"}
+    assert document["problems"] == []
+    assert {c["client"] for c in document["cases"]} == {
+        load_case(p).client.name for p in sample_paths
+    }
+    first = document["cases"][0]
+    assert set(first) >= {
+        "client",
+        "status",
+        "call_date",
+        "effective_date",
+        "money_owed",
+        "currency",
+        "updated",
+        "path",
+    }
+
+
+def test_list_with_a_broken_file(
+    run: Run, samples: Path, sample_paths: list[Path], broken_file: Path
+) -> None:
+    shutil.copy(broken_file, samples / "broken.toml")
+    code, out, err = run("list", "--home", str(samples))
+    assert code == 0
+    problems = out.split("Problems\n", 1)[1]
+    assert 'samples/broken.toml: status: expected one of draft | ready | done, got "maybe"' in (
+        problems
+    )
+    for path in sample_paths:
+        assert load_case(path).client.name in out
+    assert err == "clientexit: 1 file could not be read\n"
+
+
+def test_list_json_with_a_broken_file(run: Run, samples: Path, broken_file: Path) -> None:
+    (samples / "broken.toml").write_text("format = 1\nstatus = 3\n[call]\ndate = 5\n")
+    (samples / "syntax.toml").write_text("format = [\n")
+    code, out, err = run("list", "--json", "--home", str(samples))
+    assert code == 0
+    problems = json.loads(out)["problems"]
+    assert problems[0] == {
+        "path": str(samples / "broken.toml"),
+        "error": "status: expected one of draft | ready | done, got 3",
+    }
+    assert problems[1]["path"] == str(samples / "broken.toml")
+    assert problems[1]["error"].startswith("call.date: ")
+    assert problems[2]["path"] == str(samples / "syntax.toml")
+    assert problems[2]["error"].startswith("line 1, column 1: ")
+    assert all(not p["error"].startswith(p["path"]) for p in problems)
+    assert "2 files could not be read" in err
+
+
+def test_list_only_broken_files(run: Run, tmp_path: Path, broken_file: Path) -> None:
+    code, out, _ = run("list", "--home", str(tmp_path))
+    assert code == 0
+    assert "No readable cases" in out
+    assert "broken.toml" in out
+
+
+@pytest.mark.parametrize("folder", ["missing", "empty"])
+def test_list_empty_or_missing_library(run: Run, tmp_path: Path, folder: str) -> None:
+    (tmp_path / "empty").mkdir()
+    code, out, err = run("list", "--home", folder)
+    assert code == 0
+    assert out == f"No cases yet in {folder}. Start one with: clientexit new\n"
+    assert err == ""
+    code, out, _ = run("list", "--json", "--home", folder)
+    assert code == 0
+    assert json.loads(out) == {"cases": [], "problems": []}
+
+
+def test_list_library_that_is_a_file(run: Run, case_file: Path) -> None:
+    code, out, err = run("list", "--home", str(case_file))
+    assert code == 1
+    assert out == ""
+    assert err.startswith("clientexit: ")
+
+
+# ---------------------------------------------------------------- --home and the environment
+
+
+def test_home_before_and_after_the_command(run: Run, samples: Path) -> None:
+    before = run("--home", str(samples), "list", "--json")
+    after = run("list", "--json", "--home", str(samples))
+    assert before == after
+    assert before[0] == 0
+    assert json.loads(before[1])["cases"]
+
+
+def test_home_after_the_command_wins(run: Run, samples: Path, tmp_path: Path) -> None:
+    _, out, _ = run("--home", str(tmp_path / "nowhere"), "list", "--home", str(samples))
+    assert "Cases in samples" in out
+
+
+def test_clientexit_home_is_the_default(
+    run: Run, samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(HOME_ENV, str(samples))
+    _, out, _ = run("list", "--json")
+    assert json.loads(out)["cases"]
+    _, out, _ = run("list", "--json", "--home", "elsewhere")
+    assert json.loads(out)["cases"] == []
+
+
+# ---------------------------------------------------------------- show
+
+
+def test_show_summarises_a_case(run: Run, case_file: Path) -> None:
+    code, out, err = run("show", str(case_file))
+    assert code == 0
+    assert err == ""
+    case = load_case(case_file)
+    for expected in (
+        "Acme Corp",
+        "Jordan Blake",
+        "2026-11-28 at 10:00, by phone",
+        "Website retainer",
+        "Clause",
+        "2.9",
+        "the end of the month of the call",
+        str(rules.effective_date(case)),
+        str(rules.deletion_date(case)),
+        "1,500.00 EUR, refundable",
+        "INV-104",
+        "Homepage redesign",
+        "warm",
+        "The Good Business",
+        "1 of 2 done",
+        "4 lines",
+        "1 time; last",
+        "2 red flags, 2 incidents  internal",
+    ):
+        assert expected in out, expected
+
+
+def test_show_hides_incident_notes_unless_internal(run: Run, case_file: Path) -> None:
+    _, out, _ = run("show", str(case_file))
+    assert SECRET_NOTE not in out
+    assert OTHER_SECRET not in out
+    assert "--internal" in out
+    _, out, _ = run("show", "--internal", str(case_file))
+    assert SECRET_NOTE in out
+    assert OTHER_SECRET in out
+    assert "Pays late" in out
+
+
+def test_show_sample_with_findings(run: Run, sample_paths: list[Path]) -> None:
+    for path in sample_paths:
+        case = load_case(path)
+        code, out, _ = run("show", str(path))
+        assert code == 0
+        assert case.client.name in out
+        assert (rules.effective_date(case) or "—").__str__() in out
+        for incident in case.reasons.incidents:
+            assert incident.note[:30] not in out
+        if rules.findings(case):
+            assert "warning" in out or "advice" in out
+
+
+def test_show_no_written_contract(run: Run, tmp_path: Path, make_case: Callable[[], Case]) -> None:
+    case = make_case()
+    case.contract.termination_clause = ""
+    case.contract.notice_rule = NoticeRule.DAYS
+    case.contract.notice_days = 14
+    path = tmp_path / "loose.toml"
+    path.write_text(codec.dumps(case), encoding="utf-8")
+    _, out, _ = run("show", str(path))
+    assert "no written contract" in out
+    assert "14 days' notice from the call" in out
+    assert "2026-12-12" in out
+
+
+def test_show_broken_file(run: Run, broken_file: Path) -> None:
+    code, out, err = run("show", str(broken_file))
+    assert code == 1
+    assert out == ""
+    assert err == f'{broken_file}: status: expected one of draft | ready | done, got "maybe"\n'
+
+
+def test_show_missing_file(run: Run) -> None:
+    code, _, err = run("show", "nowhere.toml")
+    assert (code, err) == (1, "nowhere.toml: no such file\n")
+
+
+# ---------------------------------------------------------------- validate
+
+
+def test_validate_ok(run: Run, case_file: Path) -> None:
+    code, out, err = run("validate", "acme.toml")
+    assert code == 0
+    assert out == "acme.toml: ok\n"
+    assert err == "1 file checked, all ok\n"
+
+
+def test_validate_broken(run: Run, broken_file: Path) -> None:
+    code, out, err = run("validate", "broken.toml")
+    assert code == 1
+    assert out == 'broken.toml: status: expected one of draft | ready | done, got "maybe"\n'
+    assert err == "1 file checked, 1 with problems\n"
+
+
+def test_validate_mixed(run: Run, case_file: Path, broken_file: Path, tmp_path: Path) -> None:
+    (tmp_path / "newer.toml").write_text("format = 2\n")
+    code, out, err = run("validate", "acme.toml", "broken.toml", "newer.toml", "gone.toml")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "acme.toml: ok"
+    assert lines[1].startswith("broken.toml: status:")
+    assert lines[2].startswith("newer.toml: format: written in case-file format 2")
+    assert lines[3] == "gone.toml: no such file"
+    assert err == "4 files checked, 3 with problems\n"
+
+
+def test_validate_folder(run: Run, samples: Path, sample_paths: list[Path]) -> None:
+    code, out, err = run("validate", "samples")
+    assert code == 0
+    assert out.splitlines() == [f"samples/{p.name}: ok" for p in sample_paths]
+    assert err == f"{len(sample_paths)} files checked, all ok\n"
+    (samples / "sub").mkdir()
+    (samples / "sub" / "broken.toml").write_text("nope")
+    assert run("validate", "samples")[0] == 0, "folders are not searched recursively"
+    (samples / "broken.toml").write_text("format = 1\nstatus = 1\n")
+    code, out, err = run("validate", "samples")
+    assert code == 1
+    assert "samples/broken.toml: status:" in out
+    assert err.endswith("1 with problems\n")
+
+
+def test_validate_empty_folder(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, out, err = run("validate", "empty")
+    assert code == 0
+    assert out == ""
+    assert "no case files" in err
+
+
+# ---------------------------------------------------------------- the app
+
+
+def test_no_command_opens_the_app(run: Run, fake_app: list[FakeApp], tmp_path: Path) -> None:
+    code, _, _ = run()
+    assert code == 0
+    [app] = fake_app
+    assert app.ran
+    assert app.kwargs == {
+        "library": tmp_path / "default-home",
+        "open_path": None,
+        "new": False,
+        "rehearse": None,
+    }
+
+
+def test_new_opens_the_app_with_a_new_case(run: Run, fake_app: list[FakeApp]) -> None:
+    assert run("--home", "lib", "new")[0] == 0
+    assert fake_app[0].kwargs["new"] is True
+    assert fake_app[0].kwargs["library"] == Path("lib")
+
+
+def test_open_and_rehearse(run: Run, fake_app: list[FakeApp], case_file: Path) -> None:
+    assert run("open", str(case_file))[0] == 0
+    assert run("rehearse", str(case_file), "--home", "lib")[0] == 0
+    opened, rehearsing = fake_app
+    assert opened.kwargs["open_path"] == case_file
+    assert opened.kwargs["rehearse"] is None
+    assert rehearsing.kwargs["rehearse"] == case_file
+    assert rehearsing.kwargs["library"] == Path("lib")
+
+
+@pytest.mark.parametrize("command", ["open", "rehearse"])
+def test_open_broken_file_does_not_start_the_app(
+    run: Run, fake_app: list[FakeApp], broken_file: Path, command: str
+) -> None:
+    code, out, err = run(command, str(broken_file))
+    assert code == 1
+    assert out == ""
+    assert "status: expected one of" in err
+    assert fake_app == []
+
+
+def test_app_exit_code_is_passed_on(run: Run, fake_app: list[FakeApp]) -> None:
+    original = FakeApp.run
+
+    def failing(self: FakeApp) -> None:
+        original(self)
+        self.return_code = 3
+
+    FakeApp.run = failing  # type: ignore[method-assign]
+    try:
+        assert run()[0] == 3
+    finally:
+        FakeApp.run = original  # type: ignore[method-assign]
+
+
+def test_app_not_available(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "clientexit.tui.app", None)
+    code, out, err = run()
+    assert code == 1
+    assert out == ""
+    assert err.splitlines()[0] == "clientexit: the app is not available in this build"
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_export_to_stdout(run: Run, case_file: Path) -> None:
+    from clientexit.core import render
+
+    code, out, err = run("export", str(case_file), "--what", "letter", "--format", "txt")
+    assert code == 0
+    assert err == ""
+    expected = render.export(load_case(case_file), "letter", "txt")
+    assert out.rstrip("\n") == expected.rstrip("\n")
+    assert SECRET_NOTE not in out
+
+
+def test_export_defaults_to_all_as_markdown(run: Run, case_file: Path) -> None:
+    from clientexit.core import render
+
+    code, out, _ = run("export", str(case_file))
+    assert code == 0
+    assert out.rstrip("\n") == render.export(load_case(case_file), "all", "md").rstrip("\n")
+    assert SECRET_NOTE not in out
+    assert OTHER_SECRET not in out
+
+
+def test_export_to_a_file(run: Run, case_file: Path, tmp_path: Path) -> None:
+    from clientexit.core import render
+
+    code, out, err = run("export", str(case_file), "--what", "script", "-o", "script.md")
+    assert code == 0
+    assert out == ""
+    assert err == "wrote script.md\n"
+    written = tmp_path / "script.md"
+    assert written.read_text(encoding="utf-8") == render.export(
+        load_case(case_file), "script", "md"
+    )
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert not (tmp_path / "script.md.bak").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_export_replaces_an_existing_file(run: Run, case_file: Path, tmp_path: Path) -> None:
+    target = tmp_path / "letter.txt"
+    target.write_text("old")
+    target.chmod(0o644)
+    assert (
+        run("export", str(case_file), "--what", "letter", "--format", "txt", "-o", "letter.txt")[0]
+        == 0
+    )
+    assert target.read_text(encoding="utf-8") != "old"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (
+            "no/such/x.md",
+            "clientexit: no/such/x.md: cannot write: the folder no/such does not exist",
+        ),
+        (".", "clientexit: .: is a folder; give a file name to write to"),
+        ("acme.toml", "clientexit: acme.toml: is the case file itself; choose another file name"),
+    ],
+)
+def test_export_bad_output(run: Run, case_file: Path, out: str, message: str) -> None:
+    before = case_file.read_bytes()
+    code, stdout, err = run("export", str(case_file), "-o", out)
+    assert code == 1
+    assert stdout == ""
+    assert err == message + "\n"
+    assert case_file.read_bytes() == before
+
+
+def test_export_unreadable_case(run: Run, broken_file: Path) -> None:
+    code, out, err = run("export", str(broken_file), "-o", "letter.md")
+    assert code == 1
+    assert out == ""
+    assert "status: expected one of" in err
+    assert not Path("letter.md").exists()
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def test_shown_path(tmp_path: Path) -> None:
+    assert cli.shown_path(tmp_path / "a" / "b.toml") == str(Path("a") / "b.toml")
+    assert cli.shown_path("a/../b.toml") == "b.toml"
+    assert cli.shown_path(tmp_path) == "."
+    outside = tmp_path.parent / "elsewhere.toml"
+    assert cli.shown_path(outside) == str(outside)
+
+
+@pytest.mark.parametrize(
+    ("rule", "days", "words"),
+    [
+        (NoticeRule.DAYS, 30, "30 days' notice from the call"),
+        (NoticeRule.DAYS, 1, "1 day's notice from the call"),
+        (NoticeRule.DAYS, 0, "the day of the call"),
+        (NoticeRule.END_OF_MONTH, 0, "the end of the month of the call"),
+        (NoticeRule.END_OF_MONTH, 14, "the end of the month, after 14 days' notice from the call"),
+        (NoticeRule.FIXED, 0, "a fixed end date"),
+    ],
+)
+def test_notice_in_words(
+    make_case: Callable[[], Case], rule: NoticeRule, days: int, words: str
+) -> None:
+    case = make_case()
+    case.contract.notice_rule = rule
+    case.contract.notice_days = days
+    assert cli.notice_in_words(case) == words
