@@ -1,0 +1,856 @@
+"""The ``clientexit`` command: open the app, or list, show, check and export cases.
+
+With no command it opens the app on the case library. The other commands work
+without the app, for scripts and quick looks::
+
+    clientexit                      the app, on the library
+    clientexit new                  the app, with a new case
+    clientexit open PATH            the app, on one case
+    clientexit rehearse PATH        the app, rehearsing one case's script
+    clientexit list [--json]        every case in the library
+    clientexit show PATH            one case, summarised
+    clientexit validate PATH...     check case files (and folders of them)
+    clientexit export PATH          the letter, script, referral or handover as text
+
+Results go to stdout, messages and errors to stderr. Exit status: 0 on success,
+1 when a file has problems or cannot be read or written, 2 on a usage error.
+
+Startup matters (``clientexit`` alone must open the app as fast as a bare
+Textual app), so this module imports only the standard library at the top;
+Rich, JSON and the core are imported by the commands that use them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clientexit import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from datetime import date, datetime
+
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
+    from clientexit.core.model import Case
+    from clientexit.core.store import CaseSummary
+    from clientexit.core.validate import Problem
+
+PROG = "clientexit"
+
+WHATS = ("letter", "script", "referral", "handover", "all")
+"""What ``export`` can produce; the same as ``clientexit.core.render.WHATS``."""
+FORMATS = ("md", "txt")
+"""The text formats ``export`` writes; the same as ``clientexit.core.render.FORMATS``."""
+
+APP_MISSING = f"{PROG}: the app is not available in this build"
+NONE_SHOWN = "—"
+
+_EPILOG = """\
+examples:
+  clientexit                         open the app on your case library
+  clientexit list                    what is in the library
+  clientexit show cases/acme.toml    one case at a glance
+  clientexit validate cases/         check every case file in a folder
+  clientexit export acme.toml --what letter --format txt -o letter.txt
+
+The case library is --home DIR, else $CLIENTEXIT_HOME, else your user data
+folder. Exit status: 0 success, 1 a file has problems or cannot be read or
+written, 2 a usage error.
+"""
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; ``--home`` is accepted before and after the command."""
+    # SUPPRESS as the default means "not given" leaves no attribute at all, so a
+    # --home given before the command is not overwritten by the subcommand's
+    # parser, and one given after it is kept.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the case library folder (default: $CLIENTEXIT_HOME, else your user data folder)",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        parents=[common],
+        description="Prepare the call that ends a client relationship.\n"
+        "With no command, opens the app on your case library.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=summary, description=description)
+
+    command("new", "open the app with a new case", "Open the app and start a new case.")
+
+    sub = command(
+        "open",
+        "open the app on one case",
+        "Open the app on one case file. The file is checked first: if it cannot be "
+        "read, its problems are printed and the app does not start.",
+    )
+    sub.add_argument("path", metavar="PATH", help="the case file (.toml)")
+
+    sub = command(
+        "rehearse",
+        "rehearse a case's call script in the app",
+        "Open the app in rehearsal mode on one case's call script. The file is "
+        "checked first, as with open.",
+    )
+    sub.add_argument("path", metavar="PATH", help="the case file (.toml)")
+
+    sub = command(
+        "list",
+        "list the cases in the library",
+        "List every case in the library: client, status, call date, end date, money "
+        "owed, last change and file. Files that cannot be read are listed under "
+        "Problems; the listing itself still succeeds.",
+    )
+    sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    sub = command(
+        "show",
+        "summarise one case",
+        "Summarise one case: call, contract and dates, money, work, tone, referral, "
+        "handover, script, rehearsals and what is left to prepare. Internal notes "
+        "are counted, not shown, unless --internal is given.",
+    )
+    sub.add_argument("path", metavar="PATH", help="the case file (.toml)")
+    sub.add_argument(
+        "--internal",
+        action="store_true",
+        help="also show the internal reasons: red flags and incident notes",
+    )
+
+    sub = command(
+        "validate",
+        "check case files",
+        "Check case files and report every problem, one per line. A folder checks "
+        "every .toml file directly inside it. Exits 1 if any file has problems.",
+    )
+    sub.add_argument(
+        "paths", metavar="PATH", nargs="+", help="a case file, or a folder of case files"
+    )
+
+    sub = command(
+        "export",
+        "write the letter, script, referral or handover as text",
+        "Write client-facing text from one case, to stdout or to a file "
+        "(created readable by you only). Internal reasons never appear in it.",
+    )
+    sub.add_argument("path", metavar="PATH", help="the case file (.toml)")
+    sub.add_argument(
+        "--what", choices=WHATS, default="all", help="which text to write (default: all)"
+    )
+    sub.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="md",
+        help="md for Markdown, txt for plain text (default: md)",
+    )
+    sub.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write to this file instead of stdout (replaced atomically, mode 0600)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (the console script exits with it)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version and usage errors
+        return _status(stop.code)
+    handler = _COMMANDS[args.command or ""]
+    try:
+        status = handler(args)
+        sys.stdout.flush()  # here, so a closed pipe is caught below, not at exit
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``clientexit list | head``): not an error worth a trace.
+        _drop_stdout()
+        return 1
+    return status
+
+
+def _status(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _drop_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _error(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 1
+
+
+def _print_problems(problems: Iterable[Problem], *, to_stdout: bool = False) -> None:
+    stream = sys.stdout if to_stdout else sys.stderr
+    for problem in problems:
+        print(problem, file=stream)
+
+
+def _library(args: argparse.Namespace) -> Path:
+    from clientexit.core.paths import library_dir
+
+    return library_dir(getattr(args, "home", None))
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    import os
+
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was deleted
+        return str(path)
+    full = Path(os.path.normpath(here / path))
+    try:
+        relative = full.relative_to(here)
+    except ValueError:
+        return str(full)
+    return str(relative) if relative.parts else "."
+
+
+def _load(path: str) -> Case | None:
+    """The case at ``path``, or None after printing its problems to stderr."""
+    from clientexit.core.validate import CaseFileError, load_case
+
+    try:
+        return load_case(path)
+    except CaseFileError as error:
+        _print_problems(error.problems)
+        return None
+
+
+def _console(*, width: int | None = None) -> Console:
+    from rich.console import Console
+
+    # Colour only on a terminal (Rich's own rule), no guessing at "highlights" in
+    # user text, and no emoji codes: a client named ":smile: Ltd" stays as written.
+    return Console(width=width, highlight=False, emoji=False)
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else NONE_SHOWN
+
+
+def _local(value: datetime) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _duration(seconds: int) -> str:
+    minutes, rest = divmod(max(seconds, 0), 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+# ---------------------------------------------------------------- the app
+
+
+def _run_app(
+    args: argparse.Namespace,
+    *,
+    open_path: Path | None = None,
+    new: bool = False,
+    rehearse: Path | None = None,
+) -> int:
+    library = _library(args)
+    try:
+        # Here, not at the top: Textual is only loaded when the app is wanted.
+        from clientexit.tui.app import build_app
+    except ImportError as error:
+        print(APP_MISSING, file=sys.stderr)
+        if error.name not in ("clientexit.tui", "clientexit.tui.app", None):
+            # Something the app needs is missing: say what, to help fix the build.
+            print(f"{PROG}: ({error})", file=sys.stderr)
+        return 1
+    app = build_app(library=library, open_path=open_path, new=new, rehearse=rehearse)
+    app.run()
+    code = getattr(app, "return_code", 0)
+    return code if isinstance(code, int) else 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    return _run_app(args)
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    return _run_app(args, new=True)
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    if _load(args.path) is None:
+        return 1
+    return _run_app(args, open_path=Path(args.path))
+
+
+def _cmd_rehearse(args: argparse.Namespace) -> int:
+    if _load(args.path) is None:
+        return 1
+    return _run_app(args, rehearse=Path(args.path))
+
+
+# ---------------------------------------------------------------- list
+
+
+def _problem_json(problem: Problem) -> dict[str, str]:
+    where = ""
+    if problem.line is not None:
+        where = f"line {problem.line}, column {problem.column or 1}: "
+    key = f"{problem.key}: " if problem.key else ""
+    return {"path": problem.path, "error": f"{where}{key}{problem.message}"}
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from clientexit.core.store import StoreError, list_library
+
+    library = _library(args)
+    try:
+        listing = list_library(library)
+    except (StoreError, OSError) as error:
+        return _error(str(error))
+
+    if args.json:
+        import json
+
+        document = {
+            "cases": [summary.to_json() for summary in listing.cases],
+            "problems": [_problem_json(problem) for problem in listing.problems],
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        _print_listing(library, listing.cases, listing.problems)
+
+    broken = len({problem.path for problem in listing.problems})
+    if broken:
+        print(
+            f"{PROG}: {_plural(broken, 'file')} could not be read",
+            file=sys.stderr,
+        )
+    return 0
+
+
+_STATUS_STYLE = {"draft": "yellow", "ready": "green", "done": "dim"}
+
+
+class _Layout:
+    """How the library table fits the width: tried in order, the first that fits wins."""
+
+    def __init__(self, *, file_column: bool, split_time: bool) -> None:
+        self.file_column = file_column
+        self.split_time = split_time
+
+
+_LAYOUTS = (
+    # One line per case with the file last: wide terminals, files and pipes.
+    _Layout(file_column=True, split_time=False),
+    # Files listed by number under the table, whole, so they can still be copied.
+    _Layout(file_column=False, split_time=False),
+    # 80 columns: the time goes under its date and the client may take two lines.
+    _Layout(file_column=False, split_time=True),
+)
+
+
+def _list_table(summaries: list[CaseSummary], layout: _Layout) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from clientexit.core.rules import format_money
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        header_style="bold",
+    )
+    if not layout.file_column:
+        table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Client", overflow="fold", min_width=10, ratio=1)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Call", no_wrap=True)
+    table.add_column("Ends", no_wrap=True)
+    table.add_column("Owed", justify="right", no_wrap=True)
+    table.add_column("Updated", no_wrap=True)
+    if layout.file_column:
+        table.add_column("File", overflow="fold")
+
+    for number, summary in enumerate(summaries, start=1):
+        updated = _local(summary.updated)
+        cells: list[Text] = [
+            Text(summary.client),
+            Text(summary.status.value, style=_STATUS_STYLE.get(summary.status.value, "")),
+            Text(_day(summary.call_date)),
+            Text(_day(summary.effective_date)),
+            Text(
+                format_money(summary.money_owed, summary.currency),
+                style="" if summary.money_owed else "dim",
+            ),
+            Text(updated.replace(" ", "\n") if layout.split_time else updated),
+        ]
+        if layout.file_column:
+            cells.append(Text(shown_path(summary.path)))
+        else:
+            cells.insert(0, Text(str(number)))
+        table.add_row(*cells)
+    return table
+
+
+def _list_stacked(summaries: list[CaseSummary]) -> Table:
+    """The library for a very narrow terminal: one short block per case."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from clientexit.core.rules import format_money
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for number, summary in enumerate(summaries, start=1):
+        block = Text(summary.client, style="bold")
+        block.append(f"  {summary.status.value}", style=_STATUS_STYLE.get(summary.status.value, ""))
+        block.append(
+            f"\ncall {_day(summary.call_date)}, ends {_day(summary.effective_date)}"
+            f"\nowed {format_money(summary.money_owed, summary.currency)}"
+            f"\nupdated {_local(summary.updated)}"
+            f"\n{shown_path(summary.path)}"
+        )
+        if number > 1:
+            grid.add_row("", "")
+        grid.add_row(Text(str(number)), block)
+    return grid
+
+
+def _print_listing(library: Path, summaries: list[CaseSummary], problems: list[Problem]) -> None:
+    import dataclasses
+    import os
+
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    where = shown_path(library)
+    if not summaries and not problems:
+        print(f"No cases yet in {where}. Start one with: {PROG} new")
+        return
+
+    console = _console()
+    parts: list[RenderableType] = []
+    if summaries:
+        parts += [Text(f"Cases in {where}", style="bold"), Text()]
+        unbounded = console.options.update_width(100_000)
+        tables = [(layout, _list_table(summaries, layout)) for layout in _LAYOUTS]
+        if not console.is_terminal and not os.environ.get("COLUMNS"):
+            # For a file or a pipe: one line per case, nothing cut or folded.
+            needed = Measurement.get(console, unbounded, tables[0][1]).maximum
+            console = _console(width=max(needed, 80))
+        for layout, table in tables:
+            measured = Measurement.get(console, unbounded, table)
+            # The last table layout may wrap the client's name; the others must fit whole.
+            fits = measured.minimum if layout is _LAYOUTS[-1] else measured.maximum
+            if fits <= console.width:
+                parts.append(table)
+                if not layout.file_column:
+                    parts += [Text(), Text("Files", style="bold")]
+                    digits = len(str(len(summaries)))
+                    for number, summary in enumerate(summaries, start=1):
+                        parts.append(Text(f"{number:>{digits}}  {shown_path(summary.path)}"))
+                break
+        else:
+            parts.append(_list_stacked(summaries))
+    else:
+        parts.append(Text(f"No readable cases in {where}.", style="bold"))
+
+    if problems:
+        parts += [Text(), Text("Problems", style="bold red")]
+        for problem in problems:
+            parts.append(Text(str(dataclasses.replace(problem, path=shown_path(problem.path)))))
+
+    _emit(console, *parts)
+
+
+def _emit(console: Console, *parts: RenderableType) -> None:
+    """Print to the terminal, or as plain text with no padding at the ends of lines.
+
+    Lines of plain text (a file's path, a problem) are never folded by Rich: a
+    terminal wraps them itself, and a file or a pipe gets them whole.
+    """
+    from rich.text import Text
+
+    def show() -> None:
+        for part in parts:
+            console.print(part, soft_wrap=isinstance(part, Text))
+
+    if console.is_terminal:
+        show()
+        return
+    with console.capture() as capture:
+        show()
+    text = capture.get()
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
+
+
+# ---------------------------------------------------------------- show
+
+
+def notice_in_words(case: Case) -> str:
+    """The contract's notice rule as a phrase: when the service ends, counted from the call."""
+    contract = case.contract
+    rule = contract.notice_rule.value
+    days = contract.notice_days
+    notice = "1 day's notice" if days == 1 else f"{days} days' notice"
+    if rule == "fixed":
+        return "a fixed end date"
+    if rule == "end_of_month":
+        if days == 0:
+            return "the end of the month of the call"
+        return f"the end of the month, after {notice} from the call"
+    if days == 0:
+        return "the day of the call"
+    return f"{notice} from the call"
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    case = _load(args.path)
+    if case is None:
+        return 1
+    _emit(_console(), render_summary(case, Path(args.path), internal=args.internal))
+    return 0
+
+
+def render_summary(case: Case, path: Path, *, internal: bool = False) -> RenderableType:
+    """One case as a two-column sheet: labels on the left, facts on the right.
+
+    Incident notes appear only with ``internal``; otherwise the internal reasons
+    are counted and labelled as internal.
+    """
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from clientexit.core import rules
+    from clientexit.core.model import RED_FLAG_HINTS
+
+    sheet = Table.grid(padding=(0, 2))
+    sheet.add_column(style="bold", no_wrap=True)
+    sheet.add_column(overflow="fold")
+
+    def section(title: str) -> None:
+        if sheet.row_count:
+            sheet.add_row("", "")
+        sheet.add_row(Text(title, style="bold underline"), "")
+
+    def row(label: str, value: Text | Table | str, style: str = "") -> None:
+        sheet.add_row(
+            Text(f"  {label}"), value if not isinstance(value, str) else Text(value, style=style)
+        )
+
+    def grid(*justify: str) -> Table:
+        inner = Table.grid(padding=(0, 2))
+        for how in justify:
+            inner.add_column(justify=how)  # type: ignore[arg-type]
+        return inner
+
+    c = case.contract
+    money = rules.format_money
+
+    title = Text(case.title, style="bold")
+    title.append(f"  {case.status.value}", style=_STATUS_STYLE.get(case.status.value, ""))
+    who = " · ".join(part for part in (case.client.contact, case.client.email) if part)
+    row("Contact", who or NONE_SHOWN)
+    row("File", shown_path(path))
+
+    section("Call")
+    when = _day(case.call.date)
+    if case.call.date and case.call.time:
+        when += f" at {case.call.time}"
+    row("When", f"{when}, by {case.call.medium.value.replace('_', ' ')}")
+
+    section("Contract")
+    row("Title", c.title or NONE_SHOWN)
+    if c.termination_clause.strip():
+        row("Clause", c.termination_clause)
+    else:
+        row("Clause", "no written contract")
+    row("Notice", notice_in_words(case))
+    row("Ends", _day(rules.effective_date(case)))
+    deletion = rules.deletion_date(case)
+    row(
+        "Deletion",
+        f"{_day(deletion)} ({case.handover.delete_after_days} days after the end)"
+        if deletion
+        else NONE_SHOWN,
+    )
+
+    section("Money")
+    refundable = "refundable" if c.deposit_refundable else "not refundable"
+    row("Deposit", f"{money(c.deposit, c.currency)}, {refundable}" if c.deposit else "none")
+    if c.invoices:
+        invoices = grid("left", "right", "left")
+        for inv in c.invoices:
+            if inv.balance:
+                state = Text(f"{money(inv.balance, c.currency)} owed", style="yellow")
+                if inv.due:
+                    state.append(f", due {inv.due.isoformat()}")
+            else:
+                state = Text("paid", style="dim")
+            invoices.add_row(
+                Text(inv.number or "(no number)"), money(inv.amount, c.currency), state
+            )
+        row("Invoices", invoices)
+    else:
+        row("Invoices", "none")
+    owed = rules.money_owed(case)
+    row("Owed", money(owed, c.currency), style="bold yellow" if owed else "")
+
+    section("Work")
+    if c.deliverables:
+        work = grid("left", "left")
+        for item in c.deliverables:
+            status = item.status.value.replace("_", " ")
+            if item.due and item.unfinished:
+                status += f", due {item.due.isoformat()}"
+            work.add_row(
+                Text(item.name or "(unnamed)"),
+                Text(status, style="yellow" if item.unfinished else "dim"),
+            )
+        row("Deliverables", work)
+    else:
+        row("Deliverables", "none listed")
+
+    section("Conversation")
+    row("Tone", case.tone.choice.value)
+    reason = case.tone.reason_text.strip() or f"({case.tone.reason.value})"
+    row("Reason", reason)
+    mode = case.referral.mode.value
+    if mode == "named":
+        names = [x for x in case.referral.contacts if x.name.strip()]
+        if names:
+            people = grid("left")
+            for person in names:
+                line = Text(person.name)
+                if person.email:
+                    line.append(f" <{person.email}>", style="dim")
+                people.add_row(line)
+            row("Referral", people)
+        else:
+            row("Referral", "a named colleague (no one named yet)")
+    elif mode == "provider_type":
+        row("Referral", case.referral.provider_type or "a kind of provider (not said yet)")
+    else:
+        row("Referral", "none")
+    items = case.handover.items
+    done = sum(1 for item in items if item.done)
+    row("Handover", f"{done} of {len(items)} done" if items else "no checklist yet")
+    if case.handover.paid_support.strip():
+        row("Support", case.handover.paid_support)
+    lines = len(case.script.lines)
+    speaking = _duration(rules.speaking_seconds(rules.script_words(case)))
+    script = f"{_plural(lines, 'line')}, about {speaking} to say" if lines else "not written yet"
+    if case.script.objections:
+        script += f"; {_plural(len(case.script.objections), 'prepared answer')} to pushback"
+    row("Script", script)
+    if case.rehearsals:
+        last = max(case.rehearsals, key=lambda r: r.at)
+        rehearsed = (
+            f"{_plural(len(case.rehearsals), 'time')}; last {_local(last.at)}, "
+            f"{_duration(last.seconds)}"
+        )
+        if last.flagged:
+            rehearsed += f", stumbled on line{'s' if len(last.flagged) > 1 else ''} " + ", ".join(
+                str(n) for n in last.flagged
+            )
+        row("Rehearsed", rehearsed)
+    else:
+        row("Rehearsed", "not yet")
+
+    section("Internal")
+    reasons = case.reasons
+    counts = Text(
+        f"{_plural(len(reasons.red_flags), 'red flag')}, "
+        f"{_plural(len(reasons.incidents), 'incident')}"
+    )
+    counts.append("  internal", style="bold magenta")
+    if reasons.first_noted:
+        counts.append(f"\nfirst noted {reasons.first_noted.isoformat()}")
+    if not internal and reasons.incidents:
+        counts.append("\n(notes not shown; add --internal to see them)", style="dim")
+    row("Reasons", counts)
+    if internal:
+        if reasons.red_flags:
+            row("Red flags", ", ".join(RED_FLAG_HINTS[flag][0] for flag in reasons.red_flags))
+        if reasons.incidents:
+            log = grid("left", "left")
+            for incident in reasons.incidents:
+                log.add_row(
+                    Text(_day(incident.date)),
+                    Text(f"{RED_FLAG_HINTS[incident.category][0]}: ", style="bold").append(
+                        Text(incident.note)
+                    ),
+                )
+            row("Incidents", log)
+
+    section("Readiness")
+    found = rules.findings(case)
+    warnings = sum(1 for f in found if f.level.value == "warning")
+    if not found:
+        row("Ready", "nothing left to prepare", style="green")
+    else:
+        advice = len(found) - warnings
+        summary = ", ".join(
+            part
+            for part in (
+                _plural(warnings, "warning") if warnings else "",
+                f"{advice} advice" if advice else "",
+            )
+            if part
+        )
+        row("To do", summary, style="yellow" if warnings else "")
+        checklist = grid("left", "left")
+        for finding in found:
+            level = finding.level.value
+            marker = Text(
+                "! warning" if level == "warning" else "· advice",
+                style="bold yellow" if level == "warning" else "cyan",
+            )
+            checklist.add_row(marker, Text(f"{finding.message} ({finding.step.value})"))
+        sheet.add_row("", checklist)
+    return Group(title, sheet)
+
+
+# ---------------------------------------------------------------- validate
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from clientexit.core.store import StoreError, case_files
+    from clientexit.core.validate import CaseFileError, load_case
+
+    checked = 0
+    failed = 0
+    for argument in args.paths:
+        folder = Path(argument)
+        if folder.is_dir():
+            try:
+                files = [str(path) for path in case_files(folder)]
+            except StoreError as error:
+                print(error)
+                checked += 1
+                failed += 1
+                continue
+            if not files:
+                print(f"{PROG}: {argument}: no case files (*.toml) in this folder", file=sys.stderr)
+        else:
+            files = [argument]
+        for name in files:
+            checked += 1
+            try:
+                load_case(name)
+            except CaseFileError as error:
+                failed += 1
+                _print_problems(error.problems, to_stdout=True)
+            else:
+                print(f"{name}: ok")
+    outcome = f"{failed} with problems" if failed else "all ok"
+    print(f"{_plural(checked, 'file')} checked, {outcome}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+# ---------------------------------------------------------------- export
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    case = _load(args.path)
+    if case is None:
+        return 1
+    out = None if args.output in (None, "-") else Path(args.output)
+    if out is not None:
+        # Checked before the text is made, so a wrong -o costs nothing.
+        problem = _output_problem(out, Path(args.path))
+        if problem:
+            return _error(f"{out}: {problem}")
+
+    from clientexit.core import render
+
+    try:
+        text = render.export(case, args.what, args.format)
+    except ValueError as error:
+        return _error(str(error))
+
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+
+    from clientexit.core.store import write_atomic
+
+    try:
+        write_atomic(out, text.encode("utf-8"), backup=False)
+    except OSError as error:
+        return _error(f"{out}: cannot write: {error.strerror or error}")
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _output_problem(out: Path, case_path: Path) -> str:
+    """Why ``out`` cannot take an export, or "" when it can."""
+    try:
+        if out.is_dir():
+            return "is a folder; give a file name to write to"
+        if not out.parent.is_dir():
+            return f"cannot write: the folder {out.parent} does not exist"
+        if out.exists() and out.samefile(case_path):
+            return "is the case file itself; choose another file name"
+    except OSError as error:
+        return f"cannot write: {error.strerror or error}"
+    return ""
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "": _cmd_app,
+    "new": _cmd_new,
+    "open": _cmd_open,
+    "rehearse": _cmd_rehearse,
+    "list": _cmd_list,
+    "show": _cmd_show,
+    "validate": _cmd_validate,
+    "export": _cmd_export,
+}
