@@ -7,7 +7,7 @@ empty optional values are left out rather than written as placeholders.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 

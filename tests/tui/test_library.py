@@ -1,4 +1,4 @@
-"""The case library screen: listing, filter, sort, preview, open, duplicate, delete, broken files."""
+"""The case library screen: list, filter, sort, preview, open, duplicate, delete, broken files."""
 
 from __future__ import annotations
 
