@@ -169,11 +169,14 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
                 result[field.key] = parse_field(field, self._raw(field))
             except ValueError as error:
                 if error_box:
-                    error_box.first(Static).update(f"{field.label}: {error}")
+                    box = error_box.first(Static)
+                    box.update(f"{field.label}: {error}")
+                    box.set_class(True, "-shown")
                 first_bad = first_bad or field
             else:
                 if error_box:
                     error_box.first(Static).update("")
+                    error_box.first(Static).set_class(False, "-shown")
         if first_bad is not None:
             self.query_one(f"#field-{first_bad.key}").focus()
             self.notify(f"Check {first_bad.label.lower()}.", severity="warning")

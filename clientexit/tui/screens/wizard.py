@@ -24,7 +24,7 @@ from clientexit.tui.widgets.step import StepPane
 from clientexit.tui.widgets.step_contract import ContractStep
 from clientexit.tui.widgets.step_reasons import ReasonsStep
 from clientexit.tui.widgets.step_referral import ReferralStep
-from clientexit.tui.widgets.step_review import ReviewStep
+from clientexit.tui.widgets.step_review import GoToStep, ReviewStep
 from clientexit.tui.widgets.step_script import ScriptStep
 from clientexit.tui.widgets.step_tone import ToneStep
 
@@ -174,6 +174,12 @@ class WizardScreen(Screen[None]):
         self.update_title()
         self.refresh_steps()
 
+    @on(GoToStep)
+    def go_to_step(self, event: GoToStep) -> None:
+        event.stop()
+        self.show_step(event.step)
+        self.focus_first_field()
+
     @on(OptionList.OptionSelected, "#steps")
     def step_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -182,10 +188,12 @@ class WizardScreen(Screen[None]):
             self.focus_first_field()
 
     def focus_first_field(self) -> None:
+        """Focus the step's first field that can take it (shown, enabled, in tab order)."""
         pane = self.pane(self.current)
-        focusable = [w for w in pane.query("*") if w.focusable]
-        if focusable:
-            focusable[0].focus()
+        for widget in self.focus_chain:
+            if pane in widget.ancestors:
+                widget.focus()
+                return
 
     # -- actions -------------------------------------------------------------
 

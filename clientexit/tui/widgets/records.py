@@ -47,15 +47,30 @@ class RecordTable(Widget, can_focus=False):
     class Add(Message):
         table: RecordTable
 
+        @property
+        def control(self) -> RecordTable:
+            """The table, so handlers can use ``@on(RecordTable.Add, "#id")``."""
+            return self.table
+
     @dataclass
     class Edit(Message):
         table: RecordTable
         index: int
 
+        @property
+        def control(self) -> RecordTable:
+            """The table, so handlers can use ``@on(RecordTable.Add, "#id")``."""
+            return self.table
+
     @dataclass
     class Remove(Message):
         table: RecordTable
         index: int
+
+        @property
+        def control(self) -> RecordTable:
+            """The table, so handlers can use ``@on(RecordTable.Add, "#id")``."""
+            return self.table
 
     @dataclass
     class Move(Message):
@@ -63,10 +78,20 @@ class RecordTable(Widget, can_focus=False):
         index: int
         delta: int
 
+        @property
+        def control(self) -> RecordTable:
+            """The table, so handlers can use ``@on(RecordTable.Add, "#id")``."""
+            return self.table
+
     @dataclass
     class Toggle(Message):
         table: RecordTable
         index: int
+
+        @property
+        def control(self) -> RecordTable:
+            """The table, so handlers can use ``@on(RecordTable.Add, "#id")``."""
+            return self.table
 
     def __init__(
         self,

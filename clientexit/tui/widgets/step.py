@@ -78,7 +78,9 @@ class StepPane(VerticalScroll):
         widget.set_class(bool(error), "-invalid")
         boxes = self.query(f"#{widget.id}-error")
         if boxes:
-            boxes.first(Static).update(error)
+            box = boxes.first(Static)
+            box.update(error)
+            box.set_class(bool(error), "-shown")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         link = self.links.get(event.input.id or "")
