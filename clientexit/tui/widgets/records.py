@@ -132,7 +132,10 @@ class RecordTable(Widget, can_focus=False):
         """Show these rows, keeping the cursor where it was (or at ``cursor``)."""
         table = self.table
         keep = table.cursor_row if cursor is None else cursor
-        table.clear()
+        # Columns are rebuilt too: a DataTable's columns only ever widen, so one long
+        # value, once removed, would otherwise leave the table scrolling sideways.
+        table.clear(columns=True)
+        table.add_columns(*self.columns)
         for row in rows:
             table.add_row(*row)
         # The table stays visible when empty so it can still take the focus and the "a" key.

@@ -56,6 +56,8 @@ class StepPane(VerticalScroll):
         """Fill every linked input from the case, then let the subclass refresh the rest."""
         for input_id, link in self.links.items():
             widget = self.query_one(f"#{input_id}", Input)
+            # Input's own validation would clear our "-invalid" mark on blur.
+            widget.validate_on = set()
             value = link.read()
             if widget.value != value:
                 widget.value = value
