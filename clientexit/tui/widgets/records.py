@@ -137,7 +137,8 @@ class RecordTable(Widget, can_focus=False):
         table.clear(columns=True)
         table.add_columns(*self.columns)
         for row in rows:
-            table.add_row(*row)
+            # A str cell would be read as markup: "[draft]" would vanish, "[/]" would fail.
+            table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in row))
         # The table stays visible when empty so it can still take the focus and the "a" key.
         self.query_one(".records-empty").display = not rows
         if rows:
