@@ -14,7 +14,7 @@ from typing import Any
 import tomli_w
 
 from clientexit.core import rules
-from clientexit.core.model import Case, NoticeRule
+from clientexit.core.model import Case, NoticeRule, Rehearsal
 
 
 class _Instant(datetime):
@@ -49,6 +49,18 @@ def _money(value: Decimal) -> str:
 def _optional(table: dict[str, Any], key: str, value: date | str | None) -> None:
     if value not in (None, ""):
         table[key] = value
+
+
+def _rehearsal(r: Rehearsal) -> dict[str, Any]:
+    row: dict[str, Any] = {"at": _instant(r.at), "seconds": r.seconds, "flagged": list(r.flagged)}
+    # Optional keys: left out when a run has nothing to say about them.
+    if r.words is not None:
+        row["words"] = r.words
+    if r.drilled:
+        row["drilled"] = list(r.drilled)
+    if r.shaky:
+        row["shaky"] = list(r.shaky)
+    return row | r.extra
 
 
 def to_data(case: Case) -> dict[str, Any]:
@@ -167,10 +179,7 @@ def to_data(case: Case) -> dict[str, Any]:
     if script:
         data["script"] = script
     if case.rehearsals:
-        data["rehearsals"] = [
-            {"at": _instant(r.at), "seconds": r.seconds, "flagged": list(r.flagged)} | r.extra
-            for r in case.rehearsals
-        ]
+        data["rehearsals"] = [_rehearsal(r) for r in case.rehearsals]
     data.update(case.extra)
     return data
 

@@ -284,6 +284,13 @@ class Rehearsal:
     at: datetime = field(default_factory=utc_now)
     seconds: int = 0
     flagged: list[int] = field(default_factory=list)
+    """1-based numbers of the script lines the user stumbled on."""
+    words: int | None = None
+    """Words of the script said aloud in the run; None for runs recorded without it."""
+    drilled: list[int] = field(default_factory=list)
+    """1-based numbers of the objections that interrupted the run (the objection drill)."""
+    shaky: list[int] = field(default_factory=list)
+    """1-based numbers of the drilled objections whose answer the user marked as shaky."""
     extra: Extra = field(default_factory=_extra)
 
 

@@ -33,7 +33,8 @@ class ClientExitApp(App[None]):
         super().__init__()
         self.library = library
         self.open_path = open_path or rehearse
-        self.open_step = Step.SCRIPT if rehearse and not open_path else Step.CONTRACT
+        self.rehearse_on_open = rehearse is not None and open_path is None
+        self.open_step = Step.SCRIPT if self.rehearse_on_open else Step.CONTRACT
         self.start_new = new
 
     def on_mount(self) -> None:
@@ -42,6 +43,9 @@ class ClientExitApp(App[None]):
         self.push_screen(LibraryScreen(self.library))
         if self.open_path is not None:
             self.open_case(self.open_path, step=self.open_step)
+            if self.rehearse_on_open:
+                # On top of the wizard, so leaving the rehearsal lands on the script.
+                self.call_after_refresh(self.action_rehearse)
         elif self.start_new:
             self.new_case()
 
@@ -62,6 +66,29 @@ class ClientExitApp(App[None]):
         from clientexit.tui.screens.wizard import WizardScreen
 
         self.push_screen(WizardScreen(new_case(), path=None, library=self.library))
+
+    def action_rehearse(self) -> None:
+        """Rehearse the script of the case open in the wizard; the wizard saves each run."""
+        from clientexit.tui.messages import CaseEdited
+        from clientexit.tui.screens.rehearsal import RehearsalScreen
+        from clientexit.tui.screens.wizard import WizardScreen
+
+        wizard = self.screen
+        if not isinstance(wizard, WizardScreen):
+            self.notify("Open a case first: rehearsal works on a case's script.")
+            return
+
+        def edited(source: str) -> None:
+            wizard.post_message(CaseEdited(source))
+
+        def back(_: None = None) -> None:
+            # The rehearsal may have added a run or changed a line: show them on the step.
+            wizard.pane(wizard.current).refresh_from_case()
+            wizard.refresh_steps()
+
+        self.push_screen(
+            RehearsalScreen(case=wizard.case, save=wizard.action_save, edited=edited), back
+        )
 
     def action_help(self) -> None:
         from clientexit.tui.screens.help import HelpScreen

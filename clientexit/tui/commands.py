@@ -34,4 +34,7 @@ def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
                 f"Open the {pane.heading.lower()} step (alt+{number})",
                 lambda n=number: screen.action_go(n),
             )
+        yield SystemCommand(
+            "Rehearse the script", "Say it aloud, line by line, timed (ctrl+e)", app.action_rehearse
+        )
         yield SystemCommand("Back to library", "Close this case (escape)", screen.action_close)

@@ -37,6 +37,7 @@ async def open_script(app: ClientExitApp, pilot: Pilot, path: Path | None) -> Wi
     screen = app.screen
     assert isinstance(screen, WizardScreen)
     screen.action_go(5)
+    await pilot.pause()  # the step puts the focus on its first field once laid out
     screen.query_one("#lines DataTable").focus()
     await pilot.pause()
     return screen

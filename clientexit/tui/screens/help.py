@@ -38,12 +38,19 @@ def help_markdown(current: Screen | None) -> str:
     from clientexit.tui.app import ClientExitApp
     from clientexit.tui.screens.library import LibraryScreen
     from clientexit.tui.screens.record import RecordDialog
-    from clientexit.tui.screens.wizard import WizardScreen
+    from clientexit.tui.screens.rehearsal import RehearsalScreen
+    from clientexit.tui.screens.wizard import STEP_PANES, WizardScreen
     from clientexit.tui.widgets.records import RecordTable
 
     sections: list[tuple[type, str, list[BindingType]]] = [
         (LibraryScreen, "Case library", list(LibraryScreen.BINDINGS)),
         (WizardScreen, "Case wizard", list(WizardScreen.BINDINGS)),
+        *(
+            # Only the step's own keys: the scrolling keys it inherits are not news.
+            (pane, f"Wizard step: {pane.heading}", list(pane.__dict__.get("BINDINGS", [])))
+            for pane in STEP_PANES
+        ),
+        (RehearsalScreen, "Rehearsal", list(RehearsalScreen.BINDINGS)),
         (RecordTable, "Tables in the wizard", list(RecordTable.BINDINGS)),
         (RecordDialog, "Forms", list(RecordDialog.BINDINGS)),
         (ClientExitApp, "Everywhere", list(ClientExitApp.BINDINGS)),

@@ -21,6 +21,7 @@ from clientexit.core.rules import Step
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.screens.record import Field, RecordDialog
 from clientexit.tui.widgets.records import Cell, RecordTable
+from clientexit.tui.widgets.rehearsal_history import RehearsalHistory
 from clientexit.tui.widgets.step import StepPane
 
 PART_LABELS: dict[ScriptPart, str] = {
@@ -157,6 +158,7 @@ class ScriptStep(StepPane):
         )
         yield Static("", id="answers-time", classes="script-time")
         yield Static("", id="rehearse-hint", classes="rehearse-hint")
+        yield RehearsalHistory(self.case, id="rehearsal-history")
         yield Static("", id="rehearsals")
 
     # -- showing the case --------------------------------------------------------
@@ -266,6 +268,10 @@ class ScriptStep(StepPane):
             hint = "Once you have a script, rehearse it line by line: press ctrl+e."
         self.query_one("#rehearse-hint", Static).update(hint)
         past = sorted(self.case.rehearsals, key=lambda r: r.at.timestamp(), reverse=True)
+        history = self.query_one(RehearsalHistory)
+        history.display = bool(past)
+        if past:
+            history.refresh_from_case()
         self.query_one("#rehearsals").display = bool(past)
         if not past:
             return
