@@ -318,8 +318,8 @@ async def test_adding_and_editing_deliverables(tmp_path: Path) -> None:
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, RecordDialog)
-        # Name, then the status choice (in progress is one down), then the due date.
-        await pilot.press(*"Report", "tab", "down", "down", "enter", "tab", *"2026-12-15")
+        # A new deliverable starts "in progress"; name, then the due date past the status.
+        await pilot.press(*"Report", "tab", "tab", *"2026-12-15")
         await pilot.press("ctrl+s")
         await pilot.pause()
 

@@ -77,10 +77,18 @@ class WizardScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="wizard.save"),
-        Binding("ctrl+pagedown,f6", "next_step", "Next step", id="wizard.next"),
-        Binding("ctrl+pageup,shift+f6", "previous_step", "Prev step", id="wizard.previous"),
+        # Priority, so scrolling panes and text fields do not take these keys first.
+        Binding("ctrl+pagedown,f6", "next_step", "Next step", priority=True, id="wizard.next"),
+        Binding(
+            "ctrl+pageup,shift+f6",
+            "previous_step",
+            "Prev step",
+            show=False,
+            priority=True,
+            id="wizard.previous",
+        ),
         Binding("escape", "close", "Library", id="wizard.close"),
-        Binding("f2", "focus_steps", "Steps", id="wizard.steps"),
+        Binding("f2", "focus_steps", "Steps", show=False, id="wizard.steps"),
         *(
             Binding(f"alt+{n}", f"go({n})", f"Step {n}", show=False, id=f"wizard.step{n}")
             for n in range(1, 7)
@@ -119,6 +127,8 @@ class WizardScreen(Screen[None]):
             pane.load()
         self.show_step(self.start)
         self.update_title()
+        # Ready to type: the cursor starts in the step's first field.
+        self.call_after_refresh(self.focus_first_field)
 
     # -- state ---------------------------------------------------------------
 
@@ -177,39 +187,45 @@ class WizardScreen(Screen[None]):
     @on(GoToStep)
     def go_to_step(self, event: GoToStep) -> None:
         event.stop()
-        self.show_step(event.step)
-        self.focus_first_field()
+        self.open_step(event.step)
 
     @on(OptionList.OptionSelected, "#steps")
     def step_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.show_step(Step(event.option.id))
-            self.focus_first_field()
+            self.open_step(Step(event.option.id))
+
+    def open_step(self, step: Step) -> None:
+        """Show a step and put the cursor in its first field, ready to type."""
+        self.show_step(step)
+        # The focus chain only knows the new step's fields once it has been laid out.
+        self.call_after_refresh(self.focus_first_field)
 
     def focus_first_field(self) -> None:
-        """Focus the step's first field that can take it (shown, enabled, in tab order)."""
+        """Focus the step's first field that can take it: shown, enabled, in compose order."""
         pane = self.pane(self.current)
-        for widget in self.focus_chain:
-            if pane in widget.ancestors:
-                widget.focus()
+        for widget in pane.query("*"):
+            if widget.focusable and all(
+                node.display for node in (widget, *widget.ancestors) if pane in node.ancestors
+            ):
+                widget.focus(scroll_visible=False)
+                # Scroll even when it already had the focus (show_step scrolled to the
+                # top), and only once the step's refreshed text has been laid out.
+                widget.call_after_refresh(widget.scroll_visible, animate=False)
                 return
 
     # -- actions -------------------------------------------------------------
 
     def action_go(self, number: int) -> None:
-        self.show_step(list(Step)[number - 1])
-        self.focus_first_field()
+        self.open_step(list(Step)[number - 1])
 
     def action_next_step(self) -> None:
         steps = list(Step)
-        self.show_step(steps[min(steps.index(self.current) + 1, len(steps) - 1)])
-        self.focus_first_field()
+        self.open_step(steps[min(steps.index(self.current) + 1, len(steps) - 1)])
 
     def action_previous_step(self) -> None:
         steps = list(Step)
-        self.show_step(steps[max(steps.index(self.current) - 1, 0)])
-        self.focus_first_field()
+        self.open_step(steps[max(steps.index(self.current) - 1, 0)])
 
     def action_focus_steps(self) -> None:
         self.query_one(StepList).focus()

@@ -676,10 +676,11 @@ class ContractStep(StepPane):
         if index is not None and not 0 <= index < len(deliverables):
             return
         current = deliverables[index] if index is not None else None
-        values: dict[str, Any] | None = (
+        # Work worth listing before the call is usually still under way.
+        values: dict[str, Any] = (
             {"name": current.name, "status": current.status.value, "due": current.due}
             if current
-            else None
+            else {"status": DeliverableStatus.IN_PROGRESS.value}
         )
         title = "Deliverable" if current else "New deliverable"
         result = await self.app.push_screen_wait(RecordDialog(title, DELIVERABLE_FIELDS, values))

@@ -113,9 +113,11 @@ class RedFlagList(SelectionList[str]):
     def scroll_to_highlight(self, top: bool = False) -> None:
         super().scroll_to_highlight(top)
         # The list is as tall as its options, so the step around it must follow the cursor.
+        # Only while the user moves through the list: a highlight set on load must not
+        # scroll the step away from the field that has the focus.
         index = self.highlighted
         parent = self.parent
-        if index is None or not isinstance(parent, StepPane):
+        if index is None or not self.has_focus or not isinstance(parent, StepPane):
             return
         y = self.virtual_region.y + self.gutter.top + index
         parent.scroll_to_region(Region(0, y, 1, 1), animate=False, immediate=True)
