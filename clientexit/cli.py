@@ -11,9 +11,16 @@ without the app, for scripts and quick looks::
     clientexit show PATH            one case, summarised
     clientexit validate PATH...     check case files (and folders of them)
     clientexit export PATH          the letter, script, referral or handover as text
+    clientexit trash [--empty]      what is in the library's trash; empty it
 
 Results go to stdout, messages and errors to stderr. Exit status: 0 on success,
-1 when a file has problems or cannot be read or written, 2 on a usage error.
+1 when a file has problems or cannot be read or written, 2 on a usage error, and
+3 from ``validate`` when every file is valid but a private note appears in
+client-facing text (a leak warning).
+
+Text from case files (names, notes, file names) is printed with control
+characters and bidirectional overrides escaped, so a file cannot drive the
+terminal or disguise what is shown.
 
 Startup matters (``clientexit`` alone must open the app as fast as a bare
 Textual app), so this module imports only the standard library at the top;
@@ -23,11 +30,14 @@ Rich, JSON and the core are imported by the commands that use them.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from clientexit import __version__
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -42,6 +52,12 @@ if TYPE_CHECKING:
     from clientexit.core.validate import Problem
 
 PROG = "clientexit"
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+EXIT_LEAK = 3
+"""``validate``: every file is valid, but a private note appears in client-facing text."""
 
 WHATS = ("letter", "script", "referral", "handover", "all")
 """What ``export`` can produce; the same as ``clientexit.core.render.WHATS``."""
@@ -60,8 +76,10 @@ examples:
   clientexit export acme.toml --what letter --format txt -o letter.txt
 
 The case library is --home DIR, else $CLIENTEXIT_HOME, else your user data
-folder. Exit status: 0 success, 1 a file has problems or cannot be read or
-written, 2 a usage error.
+folder; templates in its templates/ folder override the built-in ones.
+Exit status: 0 success, 1 a file has problems or cannot be read or written (or
+export refused because a private note would leak), 2 a usage error, 3 (from
+validate) every file is valid but a private note appears in client-facing text.
 """
 
 
@@ -140,7 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         "check case files",
         "Check case files and report every problem, one per line. A folder checks "
-        "every .toml file directly inside it. Exits 1 if any file has problems.",
+        "every .toml file directly inside it. Valid files are also checked for leaks: "
+        "words from a private incident note that appear in the letter, script, referral "
+        "email or handover list are reported as warnings. Exit status: 0 all ok, 1 a "
+        "file has problems, 3 every file is valid but at least one has a leak warning.",
     )
     sub.add_argument(
         "paths", metavar="PATH", nargs="+", help="a case file, or a folder of case files"
@@ -150,7 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         "write the letter, script, referral or handover as text",
         "Write client-facing text from one case, to stdout or to a file "
-        "(created readable by you only). Internal reasons never appear in it.",
+        "(created readable by you only). Before anything is written, the text is "
+        "checked for words from your private incident notes; if any are found, "
+        "nothing is exported, the places are listed, and the exit status is 1, "
+        "unless --allow-leak is given for this export.",
     )
     sub.add_argument("path", metavar="PATH", help="the case file (.toml)")
     sub.add_argument(
@@ -168,6 +192,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT",
         help="write to this file instead of stdout (replaced atomically, mode 0600)",
     )
+    sub.add_argument(
+        "--allow-leak",
+        action="store_true",
+        help="export even though words from a private note appear in the text (this export only)",
+    )
+
+    sub = command(
+        "trash",
+        "list or empty the library's trash",
+        "List what is in the library's trash: cases deleted in the app and recovered "
+        "changes you chose not to keep. They stay there until you empty it with --empty, "
+        "which deletes them for good.",
+    )
+    sub.add_argument("--empty", action="store_true", help="delete everything in the trash")
     return parser
 
 
@@ -218,16 +256,57 @@ def _error(message: str) -> int:
     return 1
 
 
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """Text from a file, made safe to print: control characters and bidi overrides escaped.
+
+    An escape sequence in a client's name could clear or recolour the terminal, and a
+    right-to-left override could make a line read differently from what it says.
+    Letters of every script, right-to-left ones included, stay as written; so do
+    newlines and tabs.
+    """
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def displayable(value: T) -> T:
+    """A copy of a case (or any part of it) with every text made :func:`safe`."""
+    import dataclasses
+
+    if isinstance(value, str) and type(value) is str:  # not an enumeration
+        return safe(value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            field.name: displayable(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+            if field.init
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, list):
+        return [displayable(item) for item in value]  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {key: displayable(item) for key, item in value.items()}  # type: ignore[return-value]
+    return value
+
+
 def _print_problems(problems: Iterable[Problem], *, to_stdout: bool = False) -> None:
     stream = sys.stdout if to_stdout else sys.stderr
     for problem in problems:
-        print(problem, file=stream)
+        print(safe(str(problem)), file=stream)
 
 
 def _library(args: argparse.Namespace) -> Path:
     from clientexit.core.paths import library_dir
 
     return library_dir(getattr(args, "home", None))
+
+
+def _use_templates(args: argparse.Namespace) -> None:
+    """Let the library's own templates (``LIBRARY/templates/``) override the built-in ones."""
+    from clientexit.core import render
+
+    render.use_library(_library(args))
 
 
 def shown_path(path: Path | str) -> str:
@@ -237,13 +316,13 @@ def shown_path(path: Path | str) -> str:
     try:
         here = Path.cwd()
     except OSError:  # the current folder was deleted
-        return str(path)
+        return safe(str(path))
     full = Path(os.path.normpath(here / path))
     try:
         relative = full.relative_to(here)
     except ValueError:
-        return str(full)
-    return str(relative) if relative.parts else "."
+        return safe(str(full))
+    return safe(str(relative)) if relative.parts else "."
 
 
 def _load(path: str) -> Case | None:
@@ -359,7 +438,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
-        _print_listing(library, listing.cases, listing.problems)
+        _print_listing(library, [displayable(s) for s in listing.cases], listing.problems)
 
     broken = len({problem.path for problem in listing.problems})
     if broken:
@@ -504,7 +583,9 @@ def _print_listing(library: Path, summaries: list[CaseSummary], problems: list[P
     if problems:
         parts += [Text(), Text("Problems", style="bold red")]
         for problem in problems:
-            parts.append(Text(str(dataclasses.replace(problem, path=shown_path(problem.path)))))
+            parts.append(
+                Text(safe(str(dataclasses.replace(problem, path=shown_path(problem.path)))))
+            )
 
     _emit(console, *parts)
 
@@ -554,7 +635,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     case = _load(args.path)
     if case is None:
         return 1
-    _emit(_console(), render_summary(case, Path(args.path), internal=args.internal))
+    _use_templates(args)
+    _emit(_console(), render_summary(displayable(case), Path(args.path), internal=args.internal))
     return 0
 
 
@@ -762,37 +844,63 @@ def render_summary(case: Case, path: Path, *, internal: bool = False) -> Rendera
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from clientexit.core import leak, render
     from clientexit.core.store import StoreError, case_files
     from clientexit.core.validate import CaseFileError, load_case
 
+    _use_templates(args)
     checked = 0
     failed = 0
+    leaking = 0
     for argument in args.paths:
         folder = Path(argument)
         if folder.is_dir():
             try:
                 files = [str(path) for path in case_files(folder)]
             except StoreError as error:
-                print(error)
+                print(safe(str(error)))
                 checked += 1
                 failed += 1
                 continue
             if not files:
-                print(f"{PROG}: {argument}: no case files (*.toml) in this folder", file=sys.stderr)
+                print(
+                    f"{PROG}: {safe(argument)}: no case files (*.toml) in this folder",
+                    file=sys.stderr,
+                )
         else:
             files = [argument]
         for name in files:
             checked += 1
             try:
-                load_case(name)
+                case = load_case(name)
             except CaseFileError as error:
                 failed += 1
                 _print_problems(error.problems, to_stdout=True)
+                continue
+            try:
+                leaks = leak.scan(case)
+            except render.TemplateProblem as problem:
+                return _error(safe(str(problem)))
+            if leaks:
+                leaking += 1
+                for found in leaks:
+                    print(f"{safe(name)}: warning: {safe(str(found))}")
             else:
-                print(f"{name}: ok")
-    outcome = f"{failed} with problems" if failed else "all ok"
+                print(f"{safe(name)}: ok")
+    outcome = f"{failed} with problems" if failed else "all valid"
+    if leaking:
+        outcome += (
+            f", {_plural(leaking, 'file')} with private notes in client-facing text"
+            f" (exit status {EXIT_LEAK})"
+            if not failed
+            else f", {leaking} with private notes in client-facing text"
+        )
+    elif not failed:
+        outcome = "all ok"
     print(f"{_plural(checked, 'file')} checked, {outcome}", file=sys.stderr)
-    return 1 if failed else 0
+    if failed:
+        return EXIT_PROBLEM
+    return EXIT_LEAK if leaking else EXIT_OK
 
 
 # ---------------------------------------------------------------- export
@@ -807,16 +915,42 @@ def _cmd_export(args: argparse.Namespace) -> int:
         # Checked before the text is made, so a wrong -o costs nothing.
         problem = _output_problem(out, Path(args.path))
         if problem:
-            return _error(f"{out}: {problem}")
+            return _error(f"{safe(str(out))}: {problem}")
 
-    from clientexit.core import render
+    from clientexit.core import leak, render
 
+    _use_templates(args)
     try:
+        # The leak guard comes first: nothing is written until it passes.
+        leaks = leak.scan(case, leak.parts_of(args.what)) if args.what in WHATS else []
         text = render.export(case, args.what, args.format)
+    except render.TemplateProblem as problem:
+        return _error(safe(str(problem)))
     except ValueError as error:
         return _error(str(error))
+    if leaks and not args.allow_leak:
+        print(
+            f"{PROG}: {shown_path(args.path)}: not exported: words from your private "
+            "incident notes appear in the text:",
+            file=sys.stderr,
+        )
+        for found in leaks:
+            print(f"  {safe(str(found))}", file=sys.stderr)
+        print(
+            f"Reword them (in the app: {PROG} open {shown_path(args.path)}), or export "
+            "anyway with --allow-leak.",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+    if leaks:
+        print(
+            f"{PROG}: exporting with {_plural(len(leaks), 'leak')} allowed by --allow-leak",
+            file=sys.stderr,
+        )
 
     if out is None:
+        if sys.stdout.isatty():
+            text = safe(text)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
 
@@ -825,8 +959,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         write_atomic(out, text.encode("utf-8"), backup=False)
     except OSError as error:
-        return _error(f"{out}: cannot write: {error.strerror or error}")
-    print(f"wrote {out}", file=sys.stderr)
+        return _error(f"{safe(str(out))}: cannot write: {error.strerror or error}")
+    print(f"wrote {safe(str(out))}", file=sys.stderr)
     return 0
 
 
@@ -844,6 +978,31 @@ def _output_problem(out: Path, case_path: Path) -> str:
     return ""
 
 
+# ---------------------------------------------------------------- trash
+
+
+def _cmd_trash(args: argparse.Namespace) -> int:
+    from clientexit.core.store import StoreError, empty_trash, trash_files
+
+    library = _library(args)
+    files = trash_files(library)
+    if not args.empty:
+        if not files:
+            print(f"The trash in {shown_path(library)} is empty.")
+            return 0
+        print(f"In the trash of {shown_path(library)} (kept until you empty it):")
+        for path in files:
+            print(f"  {safe(path.name)}")
+        print(f"Delete them for good with: {PROG} trash --empty", file=sys.stderr)
+        return 0
+    try:
+        removed = empty_trash(library)
+    except StoreError as error:
+        return _error(safe(str(error)))
+    print(f"Deleted {_plural(removed, 'file')} from the trash for good.", file=sys.stderr)
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "": _cmd_app,
     "new": _cmd_new,
@@ -853,4 +1012,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "show": _cmd_show,
     "validate": _cmd_validate,
     "export": _cmd_export,
+    "trash": _cmd_trash,
 }

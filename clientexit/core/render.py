@@ -10,17 +10,28 @@ of what went wrong) is read here, so it cannot reach a letter by accident.
 
 Dates and money come from :mod:`clientexit.core.rules`, never recomputed here,
 so the letter and the screen cannot disagree.
+
+Users may override any template by putting a file with the same relative path in
+their library's ``templates/`` folder (``templates/en/warm/letter.md.j2``); see
+:func:`use_library`. Every template, built-in or not, runs in Jinja2's immutable
+sandbox: it sees only the view, cannot reach Python internals (``__class__``,
+``__globals__``...), cannot read files outside its template folder, and cannot
+build enormous strings. A template that is broken raises :class:`TemplateProblem`,
+whose message names the template file and line.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from clientexit.core import rules
 from clientexit.core.model import (
@@ -48,14 +59,165 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}$")
 
-_env_cache: list[jinja2.Environment] = []
+USER_TEMPLATES = "templates"
+"""The folder inside the library where the user's own templates live."""
+
+MAX_TEMPLATE_BYTES = 1024 * 1024
+"""A template is a page of text; a larger file is not one (and is not read)."""
+
+MAX_RESULT = 1_000_000
+"""The longest string or list a template may build with ``*``: a letter is a few pages."""
+
+MAX_EXPONENT = 1000
+
+
+class TemplateProblem(Exception):
+    """A template could not be rendered: which file, which line, and what is wrong.
+
+    ``str()`` of it is a message for the user, with no Jinja2 internals in it.
+    """
+
+    def __init__(self, template: str, message: str, line: int | None = None) -> None:
+        self.template = template
+        """The template file's path (or its name when it has no file)."""
+        self.message = message
+        self.line = line
+        where = f"{template}, line {line}" if line else template
+        super().__init__(f"template {where}: {message}")
+
+
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Loads templates from one folder, and nothing that only looks as if it were in it.
+
+    Jinja2 already refuses ``..`` and absolute names; this also refuses links that
+    lead out of the folder, files too large to be a template, and text that is not
+    UTF-8, each with a plain message.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        path = self.folder.joinpath(*pieces)
+        try:
+            size = path.stat().st_size if path.is_file() else None
+            inside = path.resolve().is_relative_to(self.folder.resolve())
+        except (OSError, RuntimeError):  # a link loop, a folder we may not enter
+            size, inside = None, False
+        if size is None:
+            raise jinja2.TemplateNotFound(template)
+        if not inside:
+            raise TemplateProblem(str(path), "leads outside the templates folder; copy the file in")
+        if size > MAX_TEMPLATE_BYTES:
+            raise TemplateProblem(str(path), "is too large to be a template")
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            raise TemplateProblem(str(path), "is not UTF-8 text") from None
+
+
+class _Layered(jinja2.BaseLoader):
+    """The user's folder over the built-in one.
+
+    A template taken from a lower layer is only up to date while no higher layer
+    has a file of that name, so an override added while the app runs is used.
+    """
+
+    def __init__(self, loaders: list[_FolderLoader]) -> None:
+        self.loaders = loaders
+
+    def list_templates(self) -> list[str]:
+        return sorted({name for loader in self.loaders for name in loader.list_templates()})
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        for index, loader in enumerate(self.loaders):
+            try:
+                source, filename, uptodate = loader.get_source(environment, template)
+            except jinja2.TemplateNotFound:
+                continue
+            above = [layer.folder for layer in self.loaders[:index]]
+            pieces = jinja2.loaders.split_template_path(template)
+
+            def fresh(
+                uptodate: Callable[[], bool] | None = uptodate,
+                above: list[Path] = above,
+                pieces: list[str] = pieces,
+            ) -> bool:
+                if any(folder.joinpath(*pieces).exists() for folder in above):
+                    return False
+                return uptodate() if uptodate is not None else True
+
+            return source, filename, fresh
+        raise jinja2.TemplateNotFound(template)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, also refusing ``*`` and ``**`` results that would fill the memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if (
+                    isinstance(sequence, (str, list, tuple))
+                    and isinstance(count, int)
+                    and len(sequence) * count > MAX_RESULT
+                ):
+                    raise SecurityError("the text or list this builds would be too large")
+        if (
+            operator == "**"
+            and isinstance(right, int)
+            and isinstance(left, int)
+            and abs(right) > MAX_EXPONENT
+        ):
+            raise SecurityError("the number this builds would be too large")
+        return super().call_binop(context, operator, left, right)
+
+
+_user_folder: list[Path | None] = [None]
+"""The user's template folder in use (one element; None: built-in templates only)."""
+
+_env_cache: dict[Path | None, jinja2.Environment] = {}
+
+
+def user_templates_dir(library: Path) -> Path:
+    """Where a library keeps its own templates: ``LIBRARY/templates/<lang>/<tone>/``."""
+    return library / USER_TEMPLATES
+
+
+def use_library(library: Path | None) -> None:
+    """Let the templates in ``library/templates/`` override the built-in ones.
+
+    A file there with the same relative path as a built-in template
+    (``en/warm/letter.md.j2``) is used instead of it; everything else still comes
+    from the built-in set. ``None`` goes back to the built-in templates only.
+    """
+    _user_folder[0] = user_templates_dir(library) if library is not None else None
+
+
+def template_folder() -> Path | None:
+    """The user's template folder in use, or None."""
+    return _user_folder[0]
 
 
 def _env() -> jinja2.Environment:
     """The template environment, built on first use so importing this module stays cheap."""
-    if not _env_cache:
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+    folder = _user_folder[0]
+    env = _env_cache.get(folder)
+    if env is None:
+        loaders = [_FolderLoader(folder)] if folder is not None else []
+        loaders.append(_FolderLoader(TEMPLATES_DIR))
+        env = _Sandbox(
+            loader=_Layered(loaders),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=True,
@@ -67,8 +229,48 @@ def _env() -> jinja2.Environment:
         env.filters["sentence"] = _sentence
         env.filters["introduce"] = _introduce
         env.filters["reach_at"] = _reach_at
-        _env_cache.append(env)
-    return _env_cache[0]
+        _env_cache[folder] = env
+    return env
+
+
+def _template_file(env: jinja2.Environment, name: str) -> str:
+    """The file a template name resolves to, for messages; the name itself if none does."""
+    try:
+        _, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except Exception:
+        return name
+    return filename or name
+
+
+def _problem(env: jinja2.Environment, error: Exception, name: str) -> TemplateProblem:
+    """A template error as a message naming the template file and the line."""
+    if isinstance(error, TemplateProblem):
+        return error
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = error.filename or _template_file(env, error.name or name)
+        return TemplateProblem(where, error.message or "is not a valid template", error.lineno)
+    # Jinja2 rewrites the traceback so each template frame carries the template's
+    # file and line: the innermost one is where the template went wrong.
+    where, line = _template_file(env, name), None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith(".j2") or _is_template_path(frame.filename):
+            where, line = frame.filename, frame.lineno
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"there is no template named {error.name!r} it could use"
+    elif isinstance(error, SecurityError):
+        message = f"not allowed in a template: {error}"
+    elif isinstance(error, jinja2.UndefinedError):
+        message = f"{error.message}" if error.message else "uses something that is not defined"
+    elif isinstance(error, RecursionError):
+        message = "calls itself without end"
+    else:
+        message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return TemplateProblem(where, message, line)
+
+
+def _is_template_path(filename: str) -> bool:
+    roots = [TEMPLATES_DIR, *(folder for folder in _user_folder if folder is not None)]
+    return any(filename.startswith(str(root) + os.sep) for root in roots)
 
 
 # --- small text helpers (also used as template filters) ---------------------------------
@@ -329,7 +531,11 @@ def _render(language: str, tone: str, name: str, context: dict[str, Any]) -> str
             path = f"{lang}/{folder}/{name}"
             if path not in candidates:
                 candidates.append(path)
-    return _env().select_template(candidates).render(context)
+    env = _env()
+    try:
+        return env.select_template(candidates).render(context)
+    except Exception as error:
+        raise _problem(env, error, candidates[0]) from None
 
 
 def _tidy(text: str) -> str:

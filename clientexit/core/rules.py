@@ -202,7 +202,124 @@ def _contract_findings(case: Case) -> list[Finding]:
                 f"{case.call.date.isoformat()}: notice cannot start before you give it.",
             )
         )
+    found.extend(_sequence_findings(case))
     return found
+
+
+def _dates(items: list[date]) -> str:
+    return ", ".join(sorted({d.isoformat() for d in items}))
+
+
+def _sequence_findings(case: Case) -> list[Finding]:
+    """Things planned in the wrong order: work or money due after the service has ended.
+
+    Once the service ends your access is handed back, so anything due later can no
+    longer be delivered or chased from inside the relationship.
+    """
+    found: list[Finding] = []
+    c = case.contract
+    end = effective_date(case)
+    if end is None:
+        return found
+    late_work = [d for d in unfinished_deliverables(case) if d.due is not None and d.due > end]
+    if late_work:
+        names = join_names([d.name or "(unnamed)" for d in late_work])
+        due = _dates([d.due for d in late_work if d.due is not None])
+        found.append(
+            Finding(
+                "work_due_after_end",
+                Level.WARNING,
+                Step.CONTRACT,
+                f"Work due after the service ends: {names} "
+                f"{'is' if len(late_work) == 1 else 'are'} due {due}, after the end date "
+                f"{end.isoformat()}. Finish it before then, drop it, or agree in writing "
+                "who takes it over.",
+            )
+        )
+    late_bills = [inv for inv in unpaid_invoices(case) if inv.due is not None and inv.due > end]
+    if late_bills:
+        numbers = join_names([inv.number or "(no number)" for inv in late_bills])
+        due = _dates([inv.due for inv in late_bills if inv.due is not None])
+        found.append(
+            Finding(
+                "invoice_due_after_end",
+                Level.WARNING,
+                Step.CONTRACT,
+                f"An invoice falls due after your access ends: {numbers} "
+                f"{'is' if len(late_bills) == 1 else 'are'} due {due}, after the end date "
+                f"{end.isoformat()}. Bring the due date forward, so it is settled while you "
+                "still work together.",
+            )
+        )
+    call = case.call.date
+    if c.notice_rule is NoticeRule.FIXED and call is not None and end >= call:
+        given = (end - call).days
+        if given < c.notice_days:
+            earliest = call + timedelta(days=c.notice_days)
+            found.append(
+                Finding(
+                    "notice_too_short",
+                    Level.WARNING,
+                    Step.CONTRACT,
+                    f"The notice is shorter than the contract requires: {given} "
+                    f"day{'s' if given != 1 else ''} from the call to the end date, where the "
+                    f"contract asks for {c.notice_days}. End on {earliest.isoformat()} or "
+                    "later, or agree the shorter notice in writing.",
+                )
+            )
+    return found
+
+
+def join_names(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and 2 more``: a short list for a message."""
+    if len(names) > 3:
+        return f"{', '.join(names[:2])} and {len(names) - 2} more"
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+    return names[0] if names else ""
+
+
+def _leak_findings(case: Case) -> list[Finding]:
+    """Private notes that turn up in client-facing text (see :mod:`clientexit.core.leak`)."""
+    from clientexit.core import leak, render
+
+    try:
+        leaks = leak.scan(case)
+    except render.TemplateProblem as problem:
+        return [
+            Finding(
+                "template_problem",
+                Level.WARNING,
+                Step.REVIEW,
+                f"A template is broken, so the texts cannot be made or checked: {problem}",
+            )
+        ]
+    grouped: dict[tuple[int, str], list[leak.Leak]] = {}
+    for found in leaks:
+        grouped.setdefault((found.incident, found.phrase), []).append(found)
+    findings: list[Finding] = []
+    for (incident, phrase), places in grouped.items():
+        shown = phrase if len(phrase) <= 60 else phrase[:57] + "..."
+        where = join_names(list(dict.fromkeys(DOCUMENT_WORDS[p.document] for p in places)))
+        field = next((p.field for p in places if p.field), "")
+        fix = f"Reword {field}." if field else "Reword it before you send anything."
+        findings.append(
+            Finding(
+                "leak",
+                Level.WARNING,
+                places[0].step,
+                f'Words from your private note {incident} are in {where}: "{shown}". {fix}',
+            )
+        )
+    return findings
+
+
+DOCUMENT_WORDS = {
+    "letter": "the letter",
+    "script": "the script",
+    "referral": "the referral email",
+    "handover": "the handover list",
+}
 
 
 def findings(case: Case) -> list[Finding]:
@@ -321,6 +438,7 @@ def findings(case: Case) -> list[Finding]:
                 "their files.",
             )
         )
+    found.extend(_leak_findings(case))
     return found
 
 
@@ -383,15 +501,21 @@ def _complete(case: Case, step: Step) -> bool:
             return c.status is not Status.DRAFT
 
 
-def step_state(case: Case, step: Step, *, visited: bool = False) -> StepState:
+def step_state(
+    case: Case, step: Step, *, visited: bool = False, found: list[Finding] | None = None
+) -> StepState:
     """The state a step shows: untouched, under way, done, or with a warning to fix.
 
     ``visited`` counts opening a step in the app as starting it, so steps that
     have sensible defaults (the tone) do not look finished before anyone looked.
+    ``found`` is ``findings(case)`` when the caller already has it: the app asks
+    for all six steps on every keystroke, and the check renders every document.
     """
     if not (visited or _started(case, step)):
         return StepState.NOT_STARTED
-    if any(f.step is step and f.level is Level.WARNING for f in findings(case)):
+    if found is None:
+        found = findings(case)
+    if any(f.step is step and f.level is Level.WARNING for f in found):
         return StepState.NEEDS_ATTENTION
     if _complete(case, step) and (visited or _started(case, step)):
         return StepState.COMPLETE

@@ -7,7 +7,10 @@
   can enter (0700).
 - Listing never fails because one file is broken: broken files come back as
   problems beside the good cases.
-- Deleting moves a case into the library's ``.trash`` folder.
+- Deleting moves a case into the library's ``.trash`` folder, where it stays
+  until the trash is emptied (:func:`empty_trash`).
+- A save cut short by a crash can leave its hidden temporary file behind; the next
+  save of that case removes such leftovers once they are an hour old.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -58,6 +62,8 @@ _FOLD = str.maketrans(
     }
 )
 _FORMAT_LINE = re.compile(rb"^\s*format\s*=\s*(\d+)", re.MULTILINE)
+STALE_TEMP_SECONDS = 3600
+"""A temporary file this old belongs to no save still running: it was left by a crash."""
 
 
 class StoreError(Exception):
@@ -154,12 +160,29 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> None:
                 os.link(path, spare)
             except OSError:
                 shutil.copy2(path, spare)
+            # The old version may predate clientexit (a copied file, 0644): its backup
+            # is kept as privately as the case itself.
+            with contextlib.suppress(OSError):
+                spare.chmod(FILE_MODE)
         tmp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     _fsync_dir(folder)
+    _sweep_leftovers(path)
+
+
+def _sweep_leftovers(path: Path) -> None:
+    """Remove temporary files of earlier saves of ``path`` that a crash left behind."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    prefix = f".{path.name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        Path(entry.path).unlink()
 
 
 def save_case(case: Case, path: Path, *, touch: bool = True) -> Path:
@@ -237,7 +260,11 @@ class Listing:
 
 
 def case_files(library: Path) -> list[Path]:
-    """The case files in the library, by name; hidden files, backups and the trash are skipped."""
+    """The case files in the library, by name; hidden files, backups and the trash are skipped.
+
+    Folders are skipped too; anything else named ``*.toml`` (a pipe, a device, a
+    broken link) is included, so that reading it reports what it is.
+    """
     try:
         entries = list(os.scandir(library))
     except FileNotFoundError:
@@ -247,7 +274,9 @@ def case_files(library: Path) -> list[Path]:
     return sorted(
         Path(entry.path)
         for entry in entries
-        if entry.name.endswith(CASE_SUFFIX) and not entry.name.startswith(".") and entry.is_file()
+        if entry.name.endswith(CASE_SUFFIX)
+        and not entry.name.startswith(".")
+        and (entry.is_file() or not entry.is_dir())
     )
 
 
@@ -278,6 +307,28 @@ def move_to_trash(path: Path, library: Path) -> Path:
         with contextlib.suppress(OSError):
             spare.replace(target.with_name(target.name + BACKUP_SUFFIX))
     return target
+
+
+def trash_files(library: Path) -> list[Path]:
+    """What is in the library's trash: deleted cases, their backups, discarded recoveries."""
+    try:
+        return sorted(p for p in trash_dir(library).iterdir() if p.is_file())
+    except OSError:
+        return []
+
+
+def empty_trash(library: Path) -> int:
+    """Delete everything in the library's trash for good; returns how many files went."""
+    removed = 0
+    for path in trash_files(library):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise StoreError(f"{path}: could not delete: {error.strerror}") from None
+        removed += 1
+    return removed
 
 
 def duplicate_case(path: Path, library: Path) -> Path:

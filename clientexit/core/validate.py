@@ -17,6 +17,7 @@ script line numbers in ``rehearsals.flagged``.
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -60,6 +61,11 @@ from clientexit.core.model import (
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """A case file is a few kilobytes; anything this large is not one."""
+
+MAX_DEPTH = 24
+"""Tables and arrays nested deeper than this are not a case file (the format needs 3)."""
+
+_BOM = b"\xef\xbb\xbf"
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999
@@ -110,7 +116,28 @@ _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<c
 _TOML_AT_END = re.compile(r"^(?P<msg>.*) \(at end of document\)$")
 _FRIENDLIER_TOML = {
     "Invalid date or datetime": "not a real date or time (check the day exists in that month)",
+    "Cannot overwrite a value": "this key is already set above; each key may appear only once",
+    "Illegal character '\\n'": (
+        'the text in quotes is not closed on this line (use """ for text over several lines)'
+    ),
 }
+_TOML_CONTROL = re.compile(r"Illegal character '\\x([0-9a-f]{2})'")
+
+
+def _friendlier(message: str) -> str:
+    """tomllib's message, in words a person who hand-edits a file can act on."""
+    if message in _FRIENDLIER_TOML:
+        return _FRIENDLIER_TOML[message]
+    control = _TOML_CONTROL.fullmatch(message)
+    if control:
+        code = control[1]
+        return (
+            f"a control character (\\x{code}) a case file cannot hold as it is; "
+            f"remove it, or write it as \\u00{code} inside quotes"
+        )
+    return message
+
+
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
@@ -541,11 +568,9 @@ def case_from_data(data: Mapping[str, Any], path: str = "<case>") -> tuple[Case,
             "rehearsals",
         },
     )
-
-    if case.tone.reason is Reason.CUSTOM and not case.tone.reason_text.strip():
-        r.problem("tone.reason_text", 'required when tone.reason = "custom"')
-    if case.contract.notice_rule is NoticeRule.FIXED and case.contract.effective_date is None:
-        r.problem("contract.effective_date", 'required when contract.notice_rule = "fixed"')
+    # A custom reason with no words yet, or a fixed rule with no date yet, is an
+    # unfinished draft, not a broken file: the readiness check warns about both
+    # (no_reason_text, no_end_date), and the file must always reopen.
     return case, r.problems
 
 
@@ -634,26 +659,42 @@ def _reasons(r: _Reader, t: dict[str, Any]) -> Reasons:
     )
 
 
+def _numbers(r: _Reader, i: dict[str, Any], key: str, where: str, what: str) -> list[int]:
+    """An optional array of 1-based numbers (script lines, objections)."""
+    raw = i.get(key, [])
+    numbers: list[int] = []
+    if not isinstance(raw, list):
+        r.problem(f"{where}.{key}", f"expected an array of {what} numbers, got {describe(raw)}")
+        return numbers
+    for n, value in enumerate(raw, start=1):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            r.problem(
+                f"{where}.{key}[{n}]",
+                f"expected a{'n' if what[0] in 'aeiou' else ''} {what} number (1 or more), "
+                f"got {describe(value)}",
+            )
+        else:
+            numbers.append(value)
+    return numbers
+
+
 def _rehearsal(r: _Reader, i: dict[str, Any], where: str) -> Rehearsal:
     flagged_raw = i.get("flagged", [])
-    flagged: list[int] = []
     if not isinstance(flagged_raw, list):
         r.problem(
             f"{where}.flagged", f"expected an array of line numbers, got {describe(flagged_raw)}"
         )
+        flagged: list[int] = []
     else:
-        for n, value in enumerate(flagged_raw, start=1):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                r.problem(
-                    f"{where}.flagged[{n}]",
-                    f"expected a script line number (1 or more), got {describe(value)}",
-                )
-            else:
-                flagged.append(value)
+        flagged = _numbers(r, i, "flagged", where, "script line")
     rehearsal = Rehearsal(
         seconds=r.integer(i, "seconds", where, 0),
         flagged=flagged,
-        extra=_rest(i, {"at", "seconds", "flagged"}),
+        words=r.integer(i, "words", where, 0) if "words" in i else None,
+        # Like flags, these may point past objections deleted since the run: they are history.
+        drilled=_numbers(r, i, "drilled", where, "objection"),
+        shaky=_numbers(r, i, "shaky", where, "objection"),
+        extra=_rest(i, {"at", "seconds", "flagged", "words", "drilled", "shaky"}),
     )
     # Flags may point past the end of a script edited since the run: they are history.
     if "at" not in i:
@@ -670,7 +711,7 @@ def toml_problem(path: str, error: tomllib.TOMLDecodeError, text: str) -> Proble
         msg = match["msg"]
         return Problem(
             path,
-            _FRIENDLIER_TOML.get(msg, msg),
+            _friendlier(msg),
             line=int(match["line"]),
             column=int(match["col"]),
         )
@@ -680,25 +721,45 @@ def toml_problem(path: str, error: tomllib.TOMLDecodeError, text: str) -> Proble
         msg = match["msg"]
         return Problem(
             path,
-            f"{_FRIENDLIER_TOML.get(msg, msg)} (at the end of the file)",
+            f"{_friendlier(msg)} (at the end of the file)",
             line=max(last_line, 1),
             column=1,
         )
     return Problem(path, message)
 
 
+def _too_large(path: str, size: int) -> CaseFileError:
+    return CaseFileError(
+        [
+            Problem(
+                path,
+                f"is {size / (1024 * 1024):.1f} MB, too large for a case file "
+                f"(the limit is {MAX_FILE_BYTES / (1024 * 1024):.0f} MB)",
+            )
+        ]
+    )
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether tables and arrays nest deeper than :data:`MAX_DEPTH` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return False
+
+
 def parse_case_bytes(raw: bytes, path: str = "<case>") -> Case:
     """Parse and validate case-file bytes; raises :class:`CaseFileError` listing every problem."""
     if len(raw) > MAX_FILE_BYTES:
-        raise CaseFileError(
-            [
-                Problem(
-                    path,
-                    f"is {len(raw) / (1024 * 1024):.1f} MB, too large for a case file "
-                    f"(the limit is {MAX_FILE_BYTES / (1024 * 1024):.0f} MB)",
-                )
-            ]
-        )
+        raise _too_large(path, len(raw))
+    # Some editors on Windows start UTF-8 files with a byte-order mark; TOML does not.
+    raw = raw.removeprefix(_BOM)
     if not raw.strip():
         raise CaseFileError([Problem(path, "is empty; a case file starts with format = 1")])
     try:
@@ -717,6 +778,10 @@ def parse_case_bytes(raw: bytes, path: str = "<case>") -> Case:
         raise CaseFileError([toml_problem(path, error, text)]) from None
     except RecursionError:
         raise CaseFileError([Problem(path, "is nested too deeply to be a case file")]) from None
+    if _too_deep(data):
+        # It would load, but could not be written back (nor shown) without running
+        # out of stack: refuse it whole, with the same message.
+        raise CaseFileError([Problem(path, "is nested too deeply to be a case file")])
     case, problems = case_from_data(data, path)
     if problems:
         raise CaseFileError(problems)
@@ -727,7 +792,23 @@ def load_case(path: Path | str) -> Case:
     """Read and validate one case file; raises :class:`CaseFileError` with every problem."""
     shown = str(path)
     try:
-        raw = Path(path).read_bytes()
+        # Looked at before it is opened: opening a pipe would wait for ever, and
+        # reading a device like /dev/zero would never end.
+        info = Path(path).stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise CaseFileError(
+                [
+                    Problem(
+                        shown, "is not a regular file (a device, pipe or socket), not a case file"
+                    )
+                ]
+            )
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large(shown, info.st_size)
+        with Path(path).open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise CaseFileError([Problem(shown, "no such file")]) from None
     except IsADirectoryError:
@@ -736,4 +817,6 @@ def load_case(path: Path | str) -> Case:
         raise CaseFileError([Problem(shown, "cannot be read: permission denied")]) from None
     except OSError as error:
         raise CaseFileError([Problem(shown, f"cannot be read: {error.strerror}")]) from None
+    except ValueError:  # a path with a NUL in it
+        raise CaseFileError([Problem(shown, "is not a valid file name")]) from None
     return parse_case_bytes(raw, shown)
