@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from clientexit.core.rules import Step
+
+if TYPE_CHECKING:
+    from clientexit.core.recovery import Recovery
+    from clientexit.tui.screens.wizard import WizardScreen
 
 
 class ClientExitApp(App[None]):
@@ -38,9 +44,21 @@ class ClientExitApp(App[None]):
         self.start_new = new
 
     def on_mount(self) -> None:
+        from clientexit.core import recovery, render
         from clientexit.tui.screens.library import LibraryScreen
 
+        # The library's own templates (LIBRARY/templates/<lang>/<tone>/) override ours.
+        render.use_library(self.library)
         self.push_screen(LibraryScreen(self.library))
+        found = recovery.find_recoveries(self.library)
+        if found:
+            # Unsaved work from last time comes first; then what was asked for.
+            self.offer_recoveries(found)
+        else:
+            self.open_requested()
+
+    def open_requested(self) -> None:
+        """Open what the command line asked for: a case, its rehearsal, or a new case."""
         if self.open_path is not None:
             self.open_case(self.open_path, step=self.open_step)
             if self.rehearse_on_open:
@@ -48,6 +66,31 @@ class ClientExitApp(App[None]):
                 self.call_after_refresh(self.action_rehearse)
         elif self.start_new:
             self.new_case()
+
+    @work(exclusive=True, group="recovery")
+    async def offer_recoveries(self, found: list[Recovery]) -> None:
+        """Offer each recovery file in turn; restoring one opens it and ends the questions."""
+        from clientexit.tui.screens.recovery import RESTORE, ask_about
+
+        for one in found:
+            if await ask_about(self, one, self.library) == RESTORE:
+                self.open_recovered(one)
+                return
+        self.open_requested()
+
+    def open_recovered(self, found: Recovery) -> None:
+        """Open a recovered case in the wizard, unsaved: its file changes only on ctrl+s."""
+        from clientexit.tui.screens.wizard import WizardScreen
+
+        self.push_screen(
+            WizardScreen(
+                found.case,
+                path=found.case_path,
+                library=self.library,
+                recovery_key=found.key,
+                recovered=True,
+            )
+        )
 
     def open_case(self, path: Path, *, step: Step = Step.CONTRACT) -> None:
         """Open a case file in the wizard; a file that cannot be read is reported, not opened."""
@@ -89,6 +132,31 @@ class ClientExitApp(App[None]):
         self.push_screen(
             RehearsalScreen(case=wizard.case, save=wizard.action_save, edited=edited), back
         )
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved changes in a case, ask first (save, discard or stay)."""
+        from clientexit.tui.screens.confirm import UnsavedChangesDialog
+        from clientexit.tui.screens.wizard import WizardScreen
+
+        if isinstance(self.screen, UnsavedChangesDialog):
+            return  # already asking
+        unsaved = [s for s in self.screen_stack if isinstance(s, WizardScreen) and s.dirty]
+        if unsaved:
+            self.confirm_quit(unsaved[-1])
+        else:
+            self.exit()
+
+    @work(exclusive=True, group="quit")
+    async def confirm_quit(self, wizard: WizardScreen) -> None:
+        from clientexit.tui.screens.confirm import UnsavedChangesDialog
+
+        answer = await self.push_screen_wait(UnsavedChangesDialog(wizard.case.title))
+        if answer == "stay" or (answer == "save" and not wizard.action_save()):
+            return
+        if answer == "discard":
+            wizard.discard_changes()
+        await wizard.autosaver.wait()  # the recovery copy removed, or in the trash
+        self.exit()
 
     def action_help(self) -> None:
         from clientexit.tui.screens.help import HelpScreen

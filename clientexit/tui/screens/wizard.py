@@ -18,6 +18,7 @@ from clientexit.core import rules
 from clientexit.core.model import Case
 from clientexit.core.rules import Step, StepState
 from clientexit.core.store import StoreError, save_case, save_new
+from clientexit.tui.autosave import Autosaver
 from clientexit.tui.messages import CaseEdited
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
 from clientexit.tui.widgets.step import StepPane
@@ -102,14 +103,19 @@ class WizardScreen(Screen[None]):
         path: Path | None,
         library: Path,
         start: Step = Step.CONTRACT,
+        recovery_key: str = "",
+        recovered: bool = False,
     ) -> None:
         super().__init__()
         self.case = case
         self.path = path
         self.library = library
         self.start = start
-        self.dirty = path is None
+        # A case restored from a recovery file holds work its file does not.
+        self.dirty = path is None or recovered
         self.visited: set[Step] = set()
+        self.autosaver = Autosaver(self, library, case, path, key=recovery_key)
+        """Keeps a recovery copy of what is typed, a second or two behind."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -121,6 +127,9 @@ class WizardScreen(Screen[None]):
                 for pane in STEP_PANES:
                     yield pane(self.case, id=pane.step.value)
         yield Footer(compact=True)
+
+    def on_unmount(self) -> None:
+        self.autosaver.stop()
 
     def on_mount(self) -> None:
         for pane in self.query(StepPane):
@@ -148,8 +157,11 @@ class WizardScreen(Screen[None]):
         steps = self.query_one(StepList)
         highlighted = steps.highlighted
         steps.clear_options()
+        found = rules.findings(self.case)
         for number, pane in enumerate(STEP_PANES, start=1):
-            state = rules.step_state(self.case, pane.step, visited=pane.step in self.visited)
+            state = rules.step_state(
+                self.case, pane.step, visited=pane.step in self.visited, found=found
+            )
             mark, style = STATE_MARKS[state]
             label = Content.assemble((f" {mark} ", style), f"{number} {pane.heading}")
             steps.add_option(Option(label, id=pane.step.value))
@@ -181,6 +193,7 @@ class WizardScreen(Screen[None]):
         event.stop()
         if not self.dirty:
             self.dirty = True
+        self.autosaver.changed()
         self.update_title()
         self.refresh_steps()
 
@@ -241,6 +254,8 @@ class WizardScreen(Screen[None]):
         except StoreError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return False
+        # Everything is in the file now: the recovery copy holds nothing more.
+        self.autosaver.saved(self.path)
         self.dirty = False
         self.update_title()
         if invalid:
@@ -261,4 +276,10 @@ class WizardScreen(Screen[None]):
             answer = await self.app.push_screen_wait(UnsavedChangesDialog(self.case.title))
             if answer == "stay" or (answer == "save" and not self.action_save()):
                 return
+            if answer == "discard":
+                self.discard_changes()
         self.dismiss()
+
+    def discard_changes(self) -> None:
+        """The user chose to throw away what is unsaved: its recovery copy goes to the trash."""
+        self.autosaver.discard()

@@ -1,0 +1,194 @@
+"""Autosave: a recovery copy of the open case, a second or two behind the typing.
+
+The case itself is only written when the user saves. What they typed since is
+kept in a recovery file (see :mod:`clientexit.core.recovery`), so a crash, a
+closed terminal or a flat battery loses at most the last couple of seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from time import monotonic
+from typing import Any
+
+from textual.message_pump import MessagePump
+from textual.timer import Timer
+
+from clientexit.core import recovery
+from clientexit.core.model import Case
+from clientexit.core.store import StoreError
+
+DELAY = 1.0
+"""Seconds of quiet after the last change before the recovery copy is written."""
+
+LONGEST = 2.0
+"""However fast the typing, the copy is never further behind than this (seconds)."""
+
+
+class Autosaver:
+    """Keeps the recovery file of one open case up to date, without ever blocking typing.
+
+    The case is turned into text on the app's thread (a few milliseconds, and a
+    consistent snapshot), and the file is written and synced in a worker thread.
+    Writes happen one at a time, in order; a write that was overtaken by a save
+    or a discard is dropped.
+
+    The wizard calls :meth:`changed` on every edit, :meth:`saved` after every real
+    save, :meth:`discard` when the user throws their changes away, and :meth:`stop`
+    when the case closes.
+    """
+
+    def __init__(
+        self,
+        owner: MessagePump,
+        library: Path,
+        case: Case,
+        path: Path | None,
+        *,
+        key: str = "",
+        delay: float = DELAY,
+        longest: float = LONGEST,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        self.owner = owner
+        """Whose timers run the debounce (the wizard screen)."""
+        self.library = library
+        self.case = case
+        self.path = path
+        """The case file; None until the case is first saved."""
+        self.key = key or recovery.new_key()
+        """Names the recovery file of a case that was never saved."""
+        self.delay = delay
+        self.longest = longest
+        self.on_error = on_error
+        self.writes = 0
+        """How many recovery copies were written (for tests and the curious)."""
+        self.last_written: float | None = None
+        """When the last copy was written, by ``time.monotonic()``."""
+        self.error = ""
+        """Why the last write failed; "" after one succeeds."""
+        self._timer: Timer | None = None
+        self._first_change: float | None = None
+        self._generation = 0
+        self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stopped = False
+
+    @property
+    def recovery_path(self) -> Path:
+        """Where this case's recovery copy is written."""
+        return recovery.recovery_path(self.library, self.path, self.key)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a change is waiting to be written, or a write is under way."""
+        return self._timer is not None or any(not task.done() for task in self._tasks)
+
+    def changed(self) -> None:
+        """The case changed: write it within :attr:`delay` of quiet, :attr:`longest` at most."""
+        if self._stopped:
+            return
+        now = monotonic()
+        if self._first_change is None:
+            self._first_change = now
+        due = min(now + self.delay, self._first_change + self.longest)
+        if self._timer is not None:
+            self._timer.stop()
+        # Textual timers need a delay above zero.
+        self._timer = self.owner.set_timer(max(due - now, 0.001), self._fire, name="autosave")
+
+    def saved(self, path: Path) -> None:
+        """The case is safely in ``path``: its recovery copy holds nothing more, remove it."""
+        stale = [self.recovery_path]
+        self._cancel()
+        self.path = path
+        stale.append(self.recovery_path)
+
+        # Now, and once more after any write still under way has finished.
+        def remove_all() -> None:
+            for old in stale:
+                recovery.remove(old)
+
+        remove_all()
+        self._spawn(self._after_writes(remove_all))
+
+    def discard(self) -> None:
+        """The user threw their unsaved changes away: the recovery copy goes to the trash."""
+        target = self.recovery_path
+        self._cancel()
+        self._spawn(self._after_writes(lambda: recovery.discard(target, self.library)))
+
+    def stop(self) -> None:
+        """The case is closing: no more writes (a write under way still finishes)."""
+        self._cancel()
+        self._stopped = True
+
+    async def flush(self) -> None:
+        """Write a waiting change now, and wait until every write has finished."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._fire()
+        await self.wait()
+
+    async def wait(self) -> None:
+        """Wait for writes, removals and discards under way."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # -- inside ----------------------------------------------------------------
+
+    def _fire(self) -> None:
+        self._timer = None
+        self._first_change = None
+        if self._stopped:
+            return
+        data = recovery.recovery_bytes(self.case, self.path)
+        self._spawn(self._write(self.recovery_path, data, self._generation))
+
+    async def _write(self, target: Path, data: bytes, generation: int) -> None:
+        async with self._lock:
+            if generation != self._generation:
+                return  # a save or a discard came after this change was taken
+            try:
+                await asyncio.to_thread(recovery.write_bytes, target, data)
+            except StoreError as error:
+                self._report(str(error))
+                return
+            self.writes += 1
+            self.last_written = monotonic()
+            self.error = ""
+
+    async def _after_writes(self, action: Callable[[], object]) -> None:
+        async with self._lock:
+            try:
+                action()
+            except StoreError as error:
+                self._report(str(error))
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._first_change = None
+        self._generation += 1
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _report(self, message: str) -> None:
+        first = not self.error
+        self.error = message
+        if not first:
+            return  # one notice per run of failures, not one per keystroke
+        if self.on_error is not None:
+            self.on_error(message)
+            return
+        notify = getattr(self.owner, "notify", None)
+        if notify is not None:
+            with contextlib.suppress(Exception):
+                notify(message, title="Autosave failed", severity="warning", timeout=10)

@@ -1,0 +1,140 @@
+"""Autosave, recovery and the quit question, wired into the real app (after the lead's wiring)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+from pathlib import Path
+
+from textual.widgets import Input
+
+from clientexit.core import recovery, store
+from clientexit.core.validate import load_case
+from clientexit.tui.app import build_app
+from clientexit.tui.screens.confirm import UnsavedChangesDialog
+from clientexit.tui.screens.library import LibraryScreen
+from clientexit.tui.screens.recovery import RecoveryDialog
+from clientexit.tui.screens.wizard import WizardScreen
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "piekarnia-lodzka-2026-11-27.toml"
+
+
+def _library(tmp_path: Path) -> tuple[Path, Path]:
+    library = tmp_path / "library"
+    library.mkdir(mode=0o700)
+    return library, Path(shutil.copy(SAMPLE, library / SAMPLE.name))
+
+
+async def _until(check: object, timeout: float = 5.0) -> None:
+    started = time.monotonic()
+    while not check():  # type: ignore[operator]
+        assert time.monotonic() - started < timeout, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def _type_name(pilot: object, wizard: WizardScreen, text: str) -> None:
+    wizard.query_one("#client-name", Input).focus()
+    await pilot.press("end", *text)  # type: ignore[attr-defined]
+
+
+async def test_typing_is_autosaved_and_a_save_removes_the_copy(tmp_path: Path) -> None:
+    library, path = _library(tmp_path)
+    app = build_app(library=library, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        copy = recovery.recovery_path(library, path)
+        await _type_name(pilot, wizard, " SA")
+        assert not copy.exists()
+        await _until(copy.exists)
+        assert load_case(copy).client.name.endswith(" SA")
+        await pilot.press("ctrl+s")
+        await wizard.autosaver.wait()
+        assert not copy.exists()
+        assert load_case(path).client.name.endswith(" SA")
+
+
+async def test_after_a_crash_the_work_is_offered_and_restored(tmp_path: Path) -> None:
+    library, path = _library(tmp_path)
+    before = path.read_bytes()
+    app = build_app(library=library, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        await _type_name(pilot, wizard, " SA")
+        await wizard.autosaver.flush()
+        app.exit()  # as abrupt as it gets without killing the test: no save, no question
+    assert path.read_bytes() == before
+
+    app = build_app(library=library, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryDialog)
+        assert "client.name" in str(app.screen.query_one("#differences-list").render())
+        await pilot.press("enter")  # Restore
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        assert wizard.case.client.name.endswith(" SA")
+        assert wizard.dirty
+        assert path.read_bytes() == before  # nothing changes on disk until saved
+        await pilot.press("ctrl+s")
+        await wizard.autosaver.wait()
+    assert load_case(path).client.name.endswith(" SA")
+    assert recovery.find_recoveries(library) == []
+
+
+async def test_quit_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
+    library, path = _library(tmp_path)
+    app = build_app(library=library, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        await _type_name(pilot, wizard, "!")
+        await wizard.autosaver.flush()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChangesDialog)
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert app.screen is wizard and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("d")  # discard
+        await pilot.pause()
+        await _until(lambda: not app.is_running)
+    assert not recovery.recovery_path(library, path).exists()
+    assert [p.name for p in store.trash_files(library)] == [f"{path.stem}-recovered.toml"]
+
+
+async def test_quit_without_changes_quits(tmp_path: Path) -> None:
+    library, _ = _library(tmp_path)
+    app = build_app(library=library)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("ctrl+q")
+        await _until(lambda: not app.is_running)
+
+
+async def test_a_broken_template_is_a_notification(tmp_path: Path) -> None:
+    library, path = _library(tmp_path)
+    case = load_case(path)
+    folder = library / "templates" / "en" / case.tone.choice.value
+    folder.mkdir(parents=True)
+    (folder / "script.txt.j2").write_text("opening: {{ ''.__class__ }}\n", encoding="utf-8")
+    app = build_app(library=library, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("alt+3")  # the tone step previews the opening lines
+        await pilot.pause()
+        assert app.is_running
+        # The steps catch it and say so where the text would be, naming file and line.
+        from textual.widgets import Static
+
+        shown = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "script.txt.j2, line 1: not allowed in a template" in " ".join(shown.split())
