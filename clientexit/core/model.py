@@ -120,6 +120,19 @@ class ScriptPart(StrEnum):
     CLOSE = "close"
 
 
+SCRIPT_PART_LABELS: dict[ScriptPart, str] = {
+    ScriptPart.OPENING: "Opening",
+    ScriptPart.DECISION: "Decision",
+    ScriptPart.REASON: "Reason",
+    ScriptPart.NEXT_STEPS: "Next steps",
+    ScriptPart.HANDOVER: "Handover",
+    ScriptPart.REFERRAL: "Referral",
+    ScriptPart.THANKS: "Thanks",
+    ScriptPart.CLOSE: "Close",
+}
+"""How each part of the call script is named on screen."""
+
+
 def utc_now() -> datetime:
     """Now, in UTC, to the second: the precision a case file keeps."""
     return datetime.now(UTC).replace(microsecond=0)

@@ -32,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Digits, Footer, Input, ProgressBar, Static
 
 from clientexit.core import render
-from clientexit.core.model import Case, Rehearsal, ScriptPart, utc_now
+from clientexit.core.model import SCRIPT_PART_LABELS, Case, Rehearsal, utc_now
 from clientexit.core.rehearsal import (
     CALM_PACE,
     COUNTDOWN_SECONDS,
@@ -47,17 +47,6 @@ from clientexit.core.rehearsal import (
 )
 from clientexit.tui.screens.money_card import MoneyCard
 from clientexit.tui.widgets.rehearsal_history import RehearsalHistory
-
-PART_NAMES: dict[ScriptPart, str] = {
-    ScriptPart.OPENING: "Opening",
-    ScriptPart.DECISION: "Decision",
-    ScriptPart.REASON: "Reason",
-    ScriptPart.NEXT_STEPS: "Next steps",
-    ScriptPart.HANDOVER: "Handover",
-    ScriptPart.REFERRAL: "Referral",
-    ScriptPart.THANKS: "Thanks",
-    ScriptPart.CLOSE: "Close",
-}
 
 TICK_SECONDS = 0.5
 """How often the clocks on screen are redrawn."""
@@ -157,7 +146,7 @@ class RehearsalScreen(Screen[None]):
             Binding(
                 str(n),
                 f"part({n})",
-                f"Part {n}: {PART_NAMES[PARTS[n - 1]]}",
+                f"Part {n}: {SCRIPT_PART_LABELS[PARTS[n - 1]]}",
                 show=False,
                 id=f"rehearsal.part{n}",
             )
@@ -431,7 +420,7 @@ class RehearsalScreen(Screen[None]):
         interruption = run.interruption
         if line is None:
             return
-        self._update("#part", f"{PART_NAMES[line.part]} · part {run.part_number()} of 8")
+        self._update("#part", f"{SCRIPT_PART_LABELS[line.part]} · part {run.part_number()} of 8")
         self._update("#status", self.status_text())
         preview_before = self.query_one("#previous", LinePreview)
         preview_after = self.query_one("#next", LinePreview)
@@ -585,10 +574,13 @@ class RehearsalScreen(Screen[None]):
         part = PARTS[number - 1]
         if not self.run.jump_to_part(part):
             have = ", ".join(
-                f"{PARTS.index(p) + 1} {PART_NAMES[p]}" for p in PARTS if self.run.has_part(p)
+                f"{PARTS.index(p) + 1} {SCRIPT_PART_LABELS[p]}"
+                for p in PARTS
+                if self.run.has_part(p)
             )
+            missing = SCRIPT_PART_LABELS[part].lower()
             self.notify(
-                f"This script has no {PART_NAMES[part].lower()} part. Parts it has: {have}.",
+                f"This script has no {missing} part. Parts it has: {have}.",
                 title=f"No part {number}",
                 timeout=4,
             )

@@ -16,24 +16,20 @@ from textual.binding import Binding
 from textual.widgets import Button, DataTable, Static
 
 from clientexit.core import render, rules
-from clientexit.core.model import Objection, ReferralMode, Rehearsal, ScriptLine, ScriptPart
+from clientexit.core.model import (
+    SCRIPT_PART_LABELS,
+    Objection,
+    ReferralMode,
+    Rehearsal,
+    ScriptLine,
+    ScriptPart,
+)
 from clientexit.core.rules import Step
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.screens.record import Field, RecordDialog
 from clientexit.tui.widgets.records import Cell, RecordTable
 from clientexit.tui.widgets.rehearsal_history import RehearsalHistory
 from clientexit.tui.widgets.step import StepPane
-
-PART_LABELS: dict[ScriptPart, str] = {
-    ScriptPart.OPENING: "Opening",
-    ScriptPart.DECISION: "Decision",
-    ScriptPart.REASON: "Reason",
-    ScriptPart.NEXT_STEPS: "Next steps",
-    ScriptPart.HANDOVER: "Handover",
-    ScriptPart.REFERRAL: "Referral",
-    ScriptPart.THANKS: "Thanks",
-    ScriptPart.CLOSE: "Close",
-}
 
 MISSING_PART_HINTS: dict[ScriptPart, str] = {
     ScriptPart.OPENING: "There is no opening: a greeting, and why you asked for the call.",
@@ -51,7 +47,7 @@ LINE_FIELDS = [
         "part",
         "Part of the call",
         "choice",
-        choices=tuple((label, part.value) for part, label in PART_LABELS.items()),
+        choices=tuple((label, part.value) for part, label in SCRIPT_PART_LABELS.items()),
     ),
     Field("text", "What you say", "long", required=True),
 ]
@@ -199,14 +195,16 @@ class ScriptStep(StepPane):
     def show_lines(self, *, cursor: int | None = None) -> None:
         number_width = len(str(len(self.lines))) if self.lines else 1
         parts = {line.part for line in self.lines}
-        part_width = max((len(PART_LABELS[part]) for part in parts), default=4)
+        part_width = max((len(SCRIPT_PART_LABELS[part]) for part in parts), default=4)
         # Three columns with one cell of padding on each side.
         text_width = self._table_width() - number_width - part_width - 6
         rows: list[list[Cell]] = []
         previous: ScriptPart | None = None
         for number, line in enumerate(self.lines, start=1):
             # The part is named once, where it starts, so the call's shape shows at a glance.
-            part = Text(PART_LABELS[line.part], style="bold") if line.part != previous else ""
+            part = (
+                Text(SCRIPT_PART_LABELS[line.part], style="bold") if line.part != previous else ""
+            )
             rows.append([str(number), part, _fit(line.text, text_width)])
             previous = line.part
         self.query_one("#lines", RecordTable).set_rows(rows, cursor=cursor)
@@ -222,7 +220,7 @@ class ScriptStep(StepPane):
         line = self.lines[index]
         box.update(
             Text.assemble(
-                (f"{index + 1} · {PART_LABELS[line.part]}  ", "dim"),
+                (f"{index + 1} · {SCRIPT_PART_LABELS[line.part]}  ", "dim"),
                 " ".join(line.text.split()) or "(empty)",
             )
         )
