@@ -44,7 +44,9 @@ class RecordTable(Widget, can_focus=False):
     ]
 
     @dataclass
-    class Add(Message):
+    class Request(Message):
+        """Something the user asked of a row; the step that owns the table does it."""
+
         table: RecordTable
 
         @property
@@ -53,45 +55,25 @@ class RecordTable(Widget, can_focus=False):
             return self.table
 
     @dataclass
-    class Edit(Message):
-        table: RecordTable
+    class Add(Request):
+        pass
+
+    @dataclass
+    class Edit(Request):
         index: int
 
-        @property
-        def control(self) -> RecordTable:
-            """The table, so handlers can use ``@on(RecordTable.Add, "#id")``."""
-            return self.table
-
     @dataclass
-    class Remove(Message):
-        table: RecordTable
+    class Remove(Request):
         index: int
 
-        @property
-        def control(self) -> RecordTable:
-            """The table, so handlers can use ``@on(RecordTable.Add, "#id")``."""
-            return self.table
-
     @dataclass
-    class Move(Message):
-        table: RecordTable
+    class Move(Request):
         index: int
         delta: int
 
-        @property
-        def control(self) -> RecordTable:
-            """The table, so handlers can use ``@on(RecordTable.Add, "#id")``."""
-            return self.table
-
     @dataclass
-    class Toggle(Message):
-        table: RecordTable
+    class Toggle(Request):
         index: int
-
-        @property
-        def control(self) -> RecordTable:
-            """The table, so handlers can use ``@on(RecordTable.Add, "#id")``."""
-            return self.table
 
     def __init__(
         self,
