@@ -9,23 +9,16 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
+from wizard_helpers import SAMPLES, is_shown, wizard
 
 from clientexit.core.model import DeliverableStatus, NoticeRule
 from clientexit.core.validate import load_case
 from clientexit.tui.app import ClientExitApp, build_app
 from clientexit.tui.screens.record import RecordDialog
-from clientexit.tui.screens.wizard import WizardScreen
 from clientexit.tui.widgets.step_contract import ContractStep
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 BAKERY = "piekarnia-lodzka-2026-11-27.toml"
 """Four invoices (12,000 PLN unpaid), two unfinished deliverables, clause 2.9, end of month + 14."""
-
-
-def wizard(app: ClientExitApp) -> WizardScreen:
-    screen = app.screen
-    assert isinstance(screen, WizardScreen)
-    return screen
 
 
 def step(app: ClientExitApp) -> ContractStep:
@@ -37,8 +30,7 @@ def text_of(app: ClientExitApp, selector: str) -> str:
 
 
 def shown(app: ClientExitApp, selector: str) -> bool:
-    widget = step(app).query_one(selector)
-    return widget.display and all(ancestor.display for ancestor in widget.ancestors)
+    return is_shown(step(app).query_one(selector))
 
 
 async def type_into(pilot: Pilot[None], input_id: str, text: str) -> None:

@@ -8,24 +8,17 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList, Static
+from wizard_helpers import SAMPLES, is_shown, wizard
 
 from clientexit.core.model import RedFlag
 from clientexit.core.rules import Step
 from clientexit.core.validate import load_case
 from clientexit.tui.app import ClientExitApp, build_app
 from clientexit.tui.screens.record import RecordDialog
-from clientexit.tui.screens.wizard import WizardScreen
 from clientexit.tui.widgets.step_reasons import ReasonsStep
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 BAKERY = "piekarnia-lodzka-2026-11-27.toml"
 """Call on 27 Nov 2026; flags late_payment and missed_meetings; five incidents from 20 Aug."""
-
-
-def wizard(app: ClientExitApp) -> WizardScreen:
-    screen = app.screen
-    assert isinstance(screen, WizardScreen)
-    return screen
 
 
 def step(app: ClientExitApp) -> ReasonsStep:
@@ -37,8 +30,7 @@ def text_of(app: ClientExitApp, selector: str) -> str:
 
 
 def shown(app: ClientExitApp, selector: str) -> bool:
-    widget = step(app).query_one(selector)
-    return widget.display and all(ancestor.display for ancestor in widget.ancestors)
+    return is_shown(step(app).query_one(selector))
 
 
 def rows(app: ClientExitApp) -> list[list[str]]:

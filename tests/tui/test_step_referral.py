@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
+from wizard_helpers import open_new_at, open_sample_at
 
 from clientexit.core import render
 from clientexit.core.model import HandoverItem, ReferralContact, ReferralMode
@@ -25,27 +25,16 @@ from clientexit.tui.widgets.step_referral import (
     fit_rows,
 )
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 HARTLEY = "hartley-finch-solicitors"  # named referral (one contact), 9 handover items, 2 done
 BRANDT = "brandt-sohne-events"  # abusive client, no referral
 
 
 async def open_sample(app: ClientExitApp, pilot: Pilot[None], tmp_path: Path, name: str) -> Path:
-    source = next(SAMPLES.glob(f"{name}*.toml"))
-    path = tmp_path / source.name
-    shutil.copy(source, path)
-    app.open_case(path, step=Step.REFERRAL)
-    await pilot.pause()
-    return path
+    return await open_sample_at(app, pilot, tmp_path, name, Step.REFERRAL)
 
 
 async def open_new(app: ClientExitApp, pilot: Pilot[None]) -> None:
-    app.new_case()
-    await pilot.pause()
-    wizard = app.screen
-    assert isinstance(wizard, WizardScreen)
-    wizard.action_go(4)
-    await pilot.pause()
+    await open_new_at(app, pilot, Step.REFERRAL)
 
 
 def pane(app: ClientExitApp) -> ReferralStep:

@@ -2,41 +2,29 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
+from wizard_helpers import open_new_at, open_sample_at
 
 from clientexit.core import render
 from clientexit.core.model import Reason, Tone
 from clientexit.core.rules import Step
 from clientexit.core.validate import load_case
 from clientexit.tui.app import ClientExitApp, build_app
-from clientexit.tui.screens.wizard import WizardScreen
 from clientexit.tui.widgets.step_tone import SCRIPT_EXISTS, SCRIPT_STALE, ToneStep
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 HARTLEY = "hartley-finch-solicitors"  # neutral, capacity, contact Margaret, has a script
 
 
 async def open_sample(app: ClientExitApp, pilot: Pilot[None], tmp_path: Path, name: str) -> Path:
-    source = next(SAMPLES.glob(f"{name}*.toml"))
-    path = tmp_path / source.name
-    shutil.copy(source, path)
-    app.open_case(path, step=Step.TONE)
-    await pilot.pause()
-    return path
+    return await open_sample_at(app, pilot, tmp_path, name, Step.TONE)
 
 
 async def open_new(app: ClientExitApp, pilot: Pilot[None]) -> None:
-    app.new_case()
-    await pilot.pause()
-    wizard = app.screen
-    assert isinstance(wizard, WizardScreen)
-    wizard.action_go(3)
-    await pilot.pause()
+    await open_new_at(app, pilot, Step.TONE)
 
 
 def text_of(widget: Widget) -> str:
