@@ -44,12 +44,20 @@ class ClientExitApp(App[None]):
         self.start_new = new
 
     def on_mount(self) -> None:
-        from clientexit.core import recovery, render
+        from clientexit.core import render
         from clientexit.tui.screens.library import LibraryScreen
 
         # The library's own templates (LIBRARY/templates/<lang>/<tone>/) override ours.
         render.use_library(self.library)
         self.push_screen(LibraryScreen(self.library))
+        # Start-up: the recovery check (and what it imports) is not needed for the
+        # first frame, so it runs just after it.
+        self.call_after_refresh(self.after_first_frame)
+
+    def after_first_frame(self) -> None:
+        """Offer unsaved work from last time, if any; then open what was asked for."""
+        from clientexit.core import recovery
+
         found = recovery.find_recoveries(self.library)
         if found:
             # Unsaved work from last time comes first; then what was asked for.

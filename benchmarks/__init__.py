@@ -1,0 +1,1 @@
+"""Performance benchmarks for clientexit; run them with ``scripts/bench``."""
