@@ -10,6 +10,7 @@ from textual.widgets import Label, Sparkline, Static
 
 from clientexit.core.model import Case, Rehearsal
 from clientexit.core.rehearsal import clock_time
+from clientexit.tui.words import plural
 
 RUNS_CHARTED = 20
 """The latest runs drawn in the charts; older ones are counted in the summary line."""
@@ -18,12 +19,8 @@ CELLS_PER_RUN = 2
 """Each run gets two cells, so a handful of runs still reads as separate bars."""
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def _stumbles(count: int) -> str:
-    return _plural(count, "stumble") if count else "no stumbles"
+    return plural(count, "stumble") if count else "no stumbles"
 
 
 def history_summary(runs: Sequence[Rehearsal]) -> str:
@@ -31,7 +28,7 @@ def history_summary(runs: Sequence[Rehearsal]) -> str:
     if not runs:
         return "No rehearsals yet. Each run is kept here, so you can see practice pay off."
     latest = runs[-1]
-    said = f"{_plural(len(runs), 'run')} · latest {clock_time(latest.seconds)}"
+    said = f"{plural(len(runs), 'run')} · latest {clock_time(latest.seconds)}"
     said += f", {_stumbles(len(latest.flagged))}"
     if len(runs) > 1:
         first = runs[0]

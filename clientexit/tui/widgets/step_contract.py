@@ -36,6 +36,7 @@ from clientexit.core.validate import parse_money
 from clientexit.tui.screens.record import Field, RecordDialog, parse_date
 from clientexit.tui.widgets.records import Cell, RecordTable
 from clientexit.tui.widgets.step import StepPane
+from clientexit.tui.words import plural
 
 MEDIUMS: tuple[tuple[str, str], ...] = (
     ("Video", Medium.VIDEO.value),
@@ -134,10 +135,6 @@ def table_width(columns: tuple[str, ...], rows: list[tuple[Cell, ...]]) -> int:
         max([cell_len(column), *(cell_width(row[i]) for row in rows)]) + 2
         for i, column in enumerate(columns)
     )
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class FieldError(Static):

@@ -30,8 +30,8 @@ from clientexit.tui.widgets.step_contract import (
     fit,
     linked_input,
     optional_date,
-    plural,
 )
+from clientexit.tui.words import plural
 
 NOTE_WIDTH = 60
 """The most of a note the log shows; the whole note is one enter away."""

@@ -24,6 +24,7 @@ from clientexit.core.model import Case, Status
 from clientexit.core.rules import Finding, Level, Step
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.widgets.step import StepPane
+from clientexit.tui.words import plural
 
 MARKS: dict[Level, tuple[str, str]] = {
     Level.WARNING: ("✗", "$text-error bold"),
@@ -49,10 +50,6 @@ class GoToStep(Message):
     """The user chose a finding: open the step that fixes it."""
 
     step: Step
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _shorter(path: Path) -> str:
@@ -182,19 +179,19 @@ class ReviewStep(StepPane):
         verdict.set_class(not warnings, "-ready")
         verdict.set_class(bool(warnings), "-not-ready")
         if warnings:
-            verdict.update(f"✗ Not ready yet: {_plural(warnings, 'warning')} to fix")
+            verdict.update(f"✗ Not ready yet: {plural(warnings, 'warning')} to fix")
         else:
             verdict.update("✓ Ready for the call")
         if warnings and advice:
             detail.update(
-                f"And {_plural(advice, 'piece')} of advice. Enter on a line opens the step "
+                f"And {plural(advice, 'piece')} of advice. Enter on a line opens the step "
                 "that fixes it."
             )
         elif warnings:
             detail.update("Enter on a line opens the step that fixes it.")
         elif advice:
             detail.update(
-                f"{_plural(advice, 'piece')} of advice left: enter on a line opens its step."
+                f"{plural(advice, 'piece')} of advice left: enter on a line opens its step."
             )
         else:
             detail.update("Nothing left to check. Save, and read the documents once more.")
@@ -301,7 +298,7 @@ class ReviewStep(StepPane):
         warnings = sum(1 for f in rules.findings(self.case) if f.level is Level.WARNING)
         if warnings:
             self.notify(
-                f"Marked ready with {_plural(warnings, 'warning')} open.",
+                f"Marked ready with {plural(warnings, 'warning')} open.",
                 severity="warning",
                 timeout=5,
             )

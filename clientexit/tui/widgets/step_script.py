@@ -30,6 +30,7 @@ from clientexit.tui.screens.record import Field, RecordDialog
 from clientexit.tui.widgets.records import Cell, RecordTable
 from clientexit.tui.widgets.rehearsal_history import RehearsalHistory
 from clientexit.tui.widgets.step import StepPane
+from clientexit.tui.words import plural
 
 MISSING_PART_HINTS: dict[ScriptPart, str] = {
     ScriptPart.OPENING: "There is no opening: a greeting, and why you asked for the call.",
@@ -70,10 +71,6 @@ def spoken_time(words: int) -> str:
     return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -94,7 +91,7 @@ def rehearsal_row(rehearsal: Rehearsal) -> str:
     when = rehearsal.at.astimezone().strftime("%a %d %b %Y %H:%M")
     minutes, seconds = divmod(max(rehearsal.seconds, 0), 60)
     stumbles = len(rehearsal.flagged)
-    said = _plural(stumbles, "stumble") if stumbles else "no stumbles"
+    said = plural(stumbles, "stumble") if stumbles else "no stumbles"
     return f"{when}   {minutes}:{seconds:02d}   {said}"
 
 
@@ -237,13 +234,13 @@ class ScriptStep(StepPane):
         pace = f"at a calm pace ({rules.WORDS_PER_MINUTE} words a minute)"
         box = self.query_one("#script-time", Static)
         box.display = bool(words)
-        box.update(f"About {spoken_time(words)} {pace}, {_plural(words, 'word')}.")
+        box.update(f"About {spoken_time(words)} {pace}, {plural(words, 'word')}.")
         answers = sum(_words(o.response) for o in self.objections)
         box = self.query_one("#answers-time", Static)
         box.display = bool(answers)
         box.update(
             f"Prepared answers: about {spoken_time(answers)} {pace}, "
-            f"{_plural(answers, 'word')}, if every one comes up."
+            f"{plural(answers, 'word')}, if every one comes up."
         )
 
     def show_missing_parts(self) -> None:
@@ -275,7 +272,7 @@ class ScriptStep(StepPane):
             return
         rows = [rehearsal_row(r) for r in past[:REHEARSALS_SHOWN]]
         if len(past) > REHEARSALS_SHOWN:
-            rows.append(f"and {_plural(len(past) - REHEARSALS_SHOWN, 'earlier rehearsal')}")
+            rows.append(f"and {plural(len(past) - REHEARSALS_SHOWN, 'earlier rehearsal')}")
         self.query_one("#rehearsals", Static).update(
             Text.assemble(("Past rehearsals\n", "bold"), "\n".join(rows))
         )
@@ -454,7 +451,7 @@ class ScriptStep(StepPane):
             count = len(self.lines)
             replace = await self.app.push_screen_wait(
                 ConfirmDialog(
-                    f"Replace your {_plural(count, 'line')} with a fresh script? "
+                    f"Replace your {plural(count, 'line')} with a fresh script? "
                     "Your edits will be lost.",
                     detail="The fresh script is written from the case as it is now: "
                     "the dates, the reason and the tone you chose.",
@@ -470,7 +467,7 @@ class ScriptStep(StepPane):
         self.changed("script.lines")
         self.query_one("#lines DataTable").focus()
         self.notify(
-            f"Wrote {_plural(len(fresh), 'line')}. Make them yours: enter edits a line.",
+            f"Wrote {plural(len(fresh), 'line')}. Make them yours: enter edits a line.",
             timeout=4,
         )
 
@@ -489,7 +486,7 @@ class ScriptStep(StepPane):
         self.objections.extend(new)
         self.show_objections(cursor=first)
         self.changed("script.objections")
-        self.notify(f"Added {_plural(len(new), 'prepared answer')}.", timeout=3)
+        self.notify(f"Added {plural(len(new), 'prepared answer')}.", timeout=3)
 
     def action_rehearse(self) -> None:
         rehearse = getattr(self.app, "action_rehearse", None)
