@@ -207,6 +207,15 @@ def save_new(case: Case, library: Path) -> Path:
 
 
 @dataclass(frozen=True)
+class PaymentDue:
+    """An unpaid invoice's balance and when it falls due."""
+
+    invoice: str
+    due: date
+    balance: Decimal
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     """One row of the library: what the list shows without opening the case."""
 
@@ -220,6 +229,9 @@ class CaseSummary:
     currency: str
     updated: datetime
     last_rehearsal: datetime | None
+    deletion_date: date | None = None
+    payments_due: tuple[PaymentDue, ...] = ()
+    """Unpaid invoices with a due date, for the library's upcoming dates."""
 
     @classmethod
     def of(cls, case: Case, path: Path) -> CaseSummary:
@@ -234,6 +246,12 @@ class CaseSummary:
             currency=case.contract.currency,
             updated=case.updated,
             last_rehearsal=max((r.at for r in case.rehearsals), default=None),
+            deletion_date=rules.deletion_date(case),
+            payments_due=tuple(
+                PaymentDue(inv.number, inv.due, inv.balance)
+                for inv in rules.unpaid_invoices(case)
+                if inv.due is not None
+            ),
         )
 
     def to_json(self) -> dict[str, object]:
@@ -248,6 +266,11 @@ class CaseSummary:
             "updated": self.updated.isoformat(),
             "last_rehearsal": self.last_rehearsal.isoformat() if self.last_rehearsal else None,
             "path": str(self.path),
+            "deletion_date": self.deletion_date.isoformat() if self.deletion_date else None,
+            "payments_due": [
+                {"invoice": p.invoice, "due": p.due.isoformat(), "balance": str(p.balance)}
+                for p in self.payments_due
+            ],
         }
 
 

@@ -491,6 +491,9 @@ def test_case_summary_to_json(make_case: MakeCase, tmp_path: Path) -> None:
     case.contract.invoices.append(
         Invoice(number="X", amount=Decimal("100.00"), paid=Decimal("40.00"))
     )
+    case.contract.invoices.append(
+        Invoice(number="Y", amount=Decimal("80.00"), due=date(2026, 12, 5))
+    )
     case.rehearsals.append(Rehearsal(at=datetime(2026, 11, 26, 8, 0, tzinfo=UTC), seconds=1))
     case.rehearsals.append(Rehearsal(at=datetime(2026, 11, 24, 8, 0, tzinfo=UTC), seconds=1))
     path = tmp_path / "acme.toml"
@@ -502,11 +505,13 @@ def test_case_summary_to_json(make_case: MakeCase, tmp_path: Path) -> None:
         "status": "ready",
         "call_date": "2026-11-28",
         "effective_date": "2026-11-30",
-        "money_owed": "60.00",
+        "money_owed": "140.00",
         "currency": "EUR",
         "updated": "2026-11-22T17:05:07+00:00",
         "last_rehearsal": "2026-11-26T08:00:00+00:00",
         "path": str(path),
+        "deletion_date": "2026-12-30",
+        "payments_due": [{"invoice": "Y", "due": "2026-12-05", "balance": "80.00"}],
     }
     assert json.loads(json.dumps(data)) == data
 
