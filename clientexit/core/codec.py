@@ -178,8 +178,21 @@ def to_data(case: Case) -> dict[str, Any]:
     }
     if script:
         data["script"] = script
+    # The letter as edited sits with the other client-facing text; the outcome comes
+    # last, as it is recorded last (after the call). Both are left out until they hold something.
+    if not case.letter.empty:
+        letter: dict[str, Any] = {}
+        _optional(letter, "text", case.letter.text)
+        data["letter"] = letter | case.letter.extra
     if case.rehearsals:
         data["rehearsals"] = [_rehearsal(r) for r in case.rehearsals]
+    if not case.outcome.empty:
+        outcome: dict[str, Any] = {}
+        _optional(outcome, "date", case.outcome.date)
+        if case.outcome.objections:
+            outcome["objections"] = list(case.outcome.objections)
+        _optional(outcome, "agreed", case.outcome.agreed)
+        data["outcome"] = outcome | case.outcome.extra
     data.update(case.extra)
     return data
 

@@ -308,6 +308,37 @@ class Rehearsal:
 
 
 @dataclass
+class Outcome:
+    """What happened on the call, recorded afterwards (the optional ``[outcome]`` section)."""
+
+    date: date | None = None
+    """The day the call took place."""
+    objections: list[int] = field(default_factory=list)
+    """1-based numbers of the script's objections that came up on the call."""
+    agreed: str = ""
+    """What was agreed, in the user's words. Client-facing: it goes into the follow-up email."""
+    extra: Extra = field(default_factory=_extra)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing recorded yet: the section is left out of the file."""
+        return self.date is None and not self.objections and not self.agreed and not self.extra
+
+
+@dataclass
+class Letter:
+    """The letter as the user edited it (the optional ``[letter]`` section)."""
+
+    text: str = ""
+    """The edited letter (Markdown); empty means "use the generated one"."""
+    extra: Extra = field(default_factory=_extra)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text and not self.extra
+
+
+@dataclass
 class Case:
     """One case: the whole preparation for ending one client relationship."""
 
@@ -326,6 +357,8 @@ class Case:
     handover: Handover = field(default_factory=Handover)
     script: Script = field(default_factory=Script)
     rehearsals: list[Rehearsal] = field(default_factory=list)
+    outcome: Outcome = field(default_factory=Outcome)
+    letter: Letter = field(default_factory=Letter)
     extra: Extra = field(default_factory=_extra)
 
     @property

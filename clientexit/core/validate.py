@@ -41,9 +41,11 @@ from clientexit.core.model import (
     HandoverItem,
     Incident,
     Invoice,
+    Letter,
     Medium,
     NoticeRule,
     Objection,
+    Outcome,
     Reason,
     Reasons,
     RedFlag,
@@ -548,6 +550,19 @@ def case_from_data(data: Mapping[str, Any], path: str = "<case>") -> tuple[Case,
 
     case.rehearsals = r.items(data, "rehearsals", "", lambda i, w: _rehearsal(r, i, w))
 
+    t = r.table(data, "letter", "")
+    case.letter = Letter(text=r.text(t, "text", "letter"), extra=_rest(t, {"text"}))
+
+    t = r.table(data, "outcome", "")
+    case.outcome = Outcome(
+        date=r.day(t, "date", "outcome"),
+        # A number past the end of the objection list is not a broken file (the list may
+        # have been edited since): the readiness check warns about it instead.
+        objections=_numbers(r, t, "objections", "outcome", "objection"),
+        agreed=r.text(t, "agreed", "outcome"),
+        extra=_rest(t, {"date", "objections", "agreed"}),
+    )
+
     case.extra = _rest(
         data,
         {
@@ -566,6 +581,8 @@ def case_from_data(data: Mapping[str, Any], path: str = "<case>") -> tuple[Case,
             "handover",
             "script",
             "rehearsals",
+            "letter",
+            "outcome",
         },
     )
     # A custom reason with no words yet, or a fixed rule with no date yet, is an
