@@ -27,13 +27,14 @@ import re
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from clientexit.core import rules
+from clientexit.core import languages, rules
 from clientexit.core.model import (
     Case,
     DeliverableStatus,
@@ -224,10 +225,11 @@ def _env() -> jinja2.Environment:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters["join_and"] = join_and
+        env.filters["join_and"] = _join_and_filter
+        env.filters["plural"] = _plural_filter
         env.filters["lcfirst"] = _lower_first
         env.filters["sentence"] = _sentence
-        env.filters["introduce"] = _introduce
+        env.filters["introduce"] = _introduce_filter
         env.filters["reach_at"] = _reach_at
         _env_cache[folder] = env
     return env
@@ -275,38 +277,20 @@ def _is_template_path(filename: str) -> bool:
 
 # --- small text helpers (also used as template filters) ---------------------------------
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+def format_date(day: date | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """``30 November 2026`` in English, ``30 listopada 2026`` in Polish; ``""`` when unknown."""
+    return languages.format_date(day, language)
 
 
-def format_date(day: date | None) -> str:
-    """``30 November 2026``, the same in every locale; ``""`` when unknown."""
-    if day is None:
-        return ""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _spoken_date(day: date | None, near: date | None) -> str:
+def _spoken_date(day: date | None, near: date | None, language: str = DEFAULT_LANGUAGE) -> str:
     """``Monday 30 November``: the weekday helps on a call; the year only when not obvious."""
-    if day is None:
-        return ""
-    text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
-    if near is None or abs((day - near).days) > 300:
-        text += f" {day.year}"
-    return text
+    return languages.spoken_date(day, near, language)
+
+
+def format_money(amount: Decimal, currency: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """An amount for client-facing text: ``1,200.00 EUR``, ``1 200,00 zł``, ``1.200,00 €``."""
+    return languages.format_money(amount, _line(currency), language)
 
 
 def _line(text: str) -> str:
@@ -329,12 +313,38 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def join_and(items: Iterable[str], conjunction: str = "and") -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    words = [item for item in items if item]
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+def join_and(
+    items: Iterable[str], conjunction: str = "and", language: str = DEFAULT_LANGUAGE
+) -> str:
+    """``a``, ``a and b``, ``a, b and c``; in the language's words (``a, b i c``)."""
+    return languages.join_words(list(items), conjunction, language)
+
+
+def _context_language(context: Any) -> str:
+    """The language of the template being rendered (``en`` when its context has none)."""
+    language = context.get("language") if context is not None else None
+    return language if isinstance(language, str) and language else DEFAULT_LANGUAGE
+
+
+@jinja2.pass_context
+def _join_and_filter(context: Any, items: Iterable[str], conjunction: str = "and") -> str:
+    """``{{ names | join_and }}``, ``{{ ways | join_and("or") }}`` in the template's language."""
+    return join_and(items, conjunction, _context_language(context))
+
+
+@jinja2.pass_context
+def _plural_filter(context: Any, count: Any, **forms: str) -> str:
+    """``{{ n | plural(one="dzień", few="dni", many="dni", other="dnia") }}``.
+
+    The form for the CLDR plural category of ``n`` in the template's language
+    (``one``, ``two``, ``few``, ``many``, ``other``, ``zero``), else ``other``.
+    Only the word: write the number yourself (``{{ n }} {{ n | plural(...) }}``).
+    """
+    try:
+        number = Decimal(str(count))
+    except ArithmeticError:
+        return forms.get("other", "")
+    return languages.plural(number, _context_language(context), **forms)
 
 
 # How a referral's "why" attaches to its name depends on how the user phrased it:
@@ -367,12 +377,23 @@ _VERBS = {
 }
 
 
-def _introduce(contact: dict[str, str]) -> str:
-    """A referral's name and why it fits, as one phrase: ``X, who runs a small team...``."""
+@jinja2.pass_context
+def _introduce_filter(context: Any, contact: dict[str, str]) -> str:
+    return _introduce(contact, _context_language(context))
+
+
+def _introduce(contact: dict[str, str], language: str = DEFAULT_LANGUAGE) -> str:
+    """A referral's name and why it fits, as one phrase: ``X, who runs a small team...``.
+
+    Outside English the "why" is the user's own words in their language, which no
+    English rule can attach: it follows the name in brackets, ``X (segue ...)``.
+    """
     name = contact.get("name", "")
     why = _lower_first(contact.get("why", "")).rstrip(" .")
     if not why:
         return name
+    if languages.formatting_language(language) != DEFAULT_LANGUAGE:
+        return f"{name} ({why})"
     first = why.split(maxsplit=1)[0].lower().strip(",")
     if first in _ARTICLES:
         return f"{name}, {why}"
@@ -383,8 +404,11 @@ def _introduce(contact: dict[str, str]) -> str:
     return f"{name} ({why})"
 
 
-def _reach_at(contact: dict[str, str]) -> str:
-    """``Castle Street IT at support@castlestreetit.example``."""
+@jinja2.pass_context
+def _reach_at(context: Any, contact: dict[str, str]) -> str:
+    """``Castle Street IT at support@castlestreetit.example``; elsewhere ``X (address)``."""
+    if languages.formatting_language(_context_language(context)) != DEFAULT_LANGUAGE:
+        return f"{contact.get('name', '')} ({contact.get('email', '')})"
     return f"{contact.get('name', '')} at {contact.get('email', '')}"
 
 
@@ -394,11 +418,39 @@ def _clause(text: str) -> str:
     return re.sub(r"^(clause|cl\.?)\s*", "", text, flags=re.IGNORECASE)
 
 
-def _first_name(contact: str) -> str:
+# Titles that start a contact's name, per language: a name that starts with one
+# is used whole ("Dott.ssa Bianchi"), never cut to the title. Per language, as
+# "Don" is a title in Spanish and a first name in English.
+_TITLES: dict[str, set[str]] = {
+    "en": {"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"},
+    "it": {
+        "dott",
+        "dott.ssa",
+        "dr",
+        "dr.ssa",
+        "sig",
+        "sig.ra",
+        "sig.na",
+        "ing",
+        "avv",
+        "prof",
+        "prof.ssa",
+        "arch",
+        "rag",
+        "geom",
+    },
+    "pl": {"pan", "pani", "dr", "prof", "mgr", "inż"},
+    "es": {"sr", "sra", "srta", "don", "doña", "dña", "dr", "dra", "prof"},
+    "sv": {"dr", "prof"},
+}
+
+
+def _first_name(contact: str, language: str = DEFAULT_LANGUAGE) -> str:
     words = contact.split()
     if not words:
         return ""
-    if words[0].rstrip(".").lower() in {"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"}:
+    titles = _TITLES.get(languages.formatting_language(language), _TITLES[DEFAULT_LANGUAGE])
+    if words[0].rstrip(".").lower() in titles:
         return contact
     return words[0]
 
@@ -420,6 +472,9 @@ def _tone(value: Tone | str) -> str:
 
 def _view(case: Case, tone: Tone | str) -> dict[str, Any]:
     tone_name = _tone(tone)
+    # Dates, money and lists are written the way the case's language writes them;
+    # a language without templates of its own gets English text and English forms.
+    lang = languages.formatting_language(_language(case))
     consultant, client, contract = case.consultant, case.client, case.contract
     currency = _line(contract.currency)
     end = rules.effective_date(case)
@@ -443,32 +498,31 @@ def _view(case: Case, tone: Tone | str) -> dict[str, Any]:
         "contact": contact,
         "client_email": _line(client.email),
         "greeting_name": contact or client_name,
-        "first_name": _first_name(contact) or client_name,
+        "first_name": _first_name(contact, lang) or client_name,
         # the call
-        "call_date": format_date(case.call.date),
+        "call_date": format_date(case.call.date, lang),
         "call_time": _line(case.call.time),
         "medium": case.call.medium.value,
         "in_person": case.call.medium is Medium.IN_PERSON,
         # the contract and its dates
         "contract_title": _line(contract.title),
         "clause": _clause(contract.termination_clause),
-        "signed_month": (
-            f"{_MONTHS[contract.signed.month - 1]} {contract.signed.year}"
-            if contract.signed
-            else ""
-        ),
-        "end_date": format_date(end),
-        "end_date_spoken": _spoken_date(end, case.call.date),
-        "deletion_date": format_date(deletion),
-        "deletion_date_spoken": _spoken_date(deletion, case.call.date),
+        # the month and year as they follow "since" (Polish: genitive, "listopada 2026")
+        "signed_month": languages.format_month(contract.signed, lang),
+        "end_date": format_date(end, lang),
+        "end_date_spoken": _spoken_date(end, case.call.date, lang),
+        "deletion_date": format_date(deletion, lang),
+        "deletion_date_spoken": _spoken_date(deletion, case.call.date, lang),
         "delete_after_days": case.handover.delete_after_days,
+        # the same number with "days" agreeing with it: "30 days", "30 giorni", "22 dni"
+        "days": languages.days(case.handover.delete_after_days, lang),
         # money
         "owed": owed > 0,
-        "owed_amount": rules.format_money(owed, currency).strip(),
-        "unpaid_numbers": join_and(unpaid),
+        "owed_amount": format_money(owed, currency, lang),
+        "unpaid_numbers": join_and(unpaid, "and", lang),
         "unpaid_count": len(unpaid),
         "refund": refund > 0,
-        "refund_amount": rules.format_money(refund, currency).strip(),
+        "refund_amount": format_money(refund, currency, lang),
         # the work
         "work_done": [
             _line(d.name)
@@ -563,6 +617,7 @@ def _parse_parts(text: str, keys: Sequence[str]) -> list[tuple[str, str]]:
 
 def _reason_sentence(case: Case, tone: str) -> str:
     context = {
+        "language": _language(case),
         "reason_kind": case.tone.reason.value,
         "reason_text": _line(case.tone.reason_text),
     }

@@ -1,0 +1,229 @@
+"""The languages client-facing text can be written in, and how each writes dates and money.
+
+A case's ``language`` (a BCP 47 tag; only its primary subtag counts) picks the
+template folder ``clientexit/templates/<language>/`` and, through the functions
+here, how the view's dates, amounts, lists and plurals read. The rules come
+from Babel (CLDR data), imported only when something is formatted, so the
+start-up path and the library screen never load it.
+
+English keeps clientexit's own forms (``30 November 2026``, ``1,200.00 EUR``,
+``a, b and c``): they are what the English templates and their tests were
+written for, and CLDR's English differs (``November 30, 2026``, Oxford comma).
+
+CLDR separates thousands and the currency with non-breaking spaces in several
+languages (``1\\u00a0200,00\\u00a0zł``). Every formatted value here uses plain
+spaces instead: the view's other text is normalised to plain spaces, templates
+and tests can be typed on any keyboard, and the rehearsal counts words the same way.
+
+Adding a language: add its code and name to :data:`LANGUAGE_NAMES`, its day
+words to :data:`_DAY_WORDS` and, when CLDR's long date is not what a letter in
+that language uses, its patterns to :data:`_PATTERNS`; then add its template
+folder (see the README, "Adding a language").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+ENGLISH = "en"
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "it": "Italiano",
+    "pl": "Polski",
+    "es": "Español",
+    "sv": "Svenska",
+}
+"""Each supported language's code and its name in that language, in menu order."""
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = tuple(LANGUAGE_NAMES)
+"""Languages with a full template set; any other language falls back to English."""
+
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+
+# Babel date patterns per language: a date in a letter, a date said aloud (with
+# the weekday; "{year}" is added when the date is not near the call), and the
+# month a contract was signed as it follows "since" (so Polish takes the
+# genitive "od listopada 2026", which "MMMM" gives and "LLLL" would not).
+_PATTERNS: dict[str, dict[str, str]] = {
+    "it": {
+        "date": "d MMMM y",
+        "spoken": "EEEE d MMMM",
+        "spoken_year": "EEEE d MMMM y",
+        "month": "MMMM y",
+    },
+    "pl": {
+        "date": "d MMMM y",
+        "spoken": "EEEE d MMMM",
+        "spoken_year": "EEEE d MMMM y",
+        "month": "MMMM y",
+    },
+    "es": {
+        "date": "d 'de' MMMM 'de' y",
+        "spoken": "EEEE d 'de' MMMM",
+        "spoken_year": "EEEE d 'de' MMMM 'de' y",
+        "month": "MMMM 'de' y",
+    },
+    "sv": {
+        "date": "d MMMM y",
+        "spoken": "EEEE d MMMM",
+        "spoken_year": "EEEE d MMMM y",
+        "month": "MMMM y",
+    },
+}
+
+# "day" in each language, by CLDR plural category (Polish needs three forms).
+_DAY_WORDS: dict[str, dict[str, str]] = {
+    "en": {"one": "day", "other": "days"},
+    "it": {"one": "giorno", "other": "giorni"},
+    "pl": {"one": "dzień", "few": "dni", "many": "dni", "other": "dnia"},
+    "es": {"one": "día", "other": "días"},
+    "sv": {"one": "dag", "other": "dagar"},
+}
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+SPOKEN_YEAR_AFTER_DAYS = 300
+"""A date said aloud carries its year only when it is this far from the call."""
+
+
+def formatting_language(language: str) -> str:
+    """The language values are formatted in: ``language`` when supported, else English."""
+    return language if language in LANGUAGE_NAMES else ENGLISH
+
+
+def language_name(language: str) -> str:
+    """``Polski`` for ``pl``; the code itself for a language clientexit does not know."""
+    return LANGUAGE_NAMES.get(language, language)
+
+
+def _babel_date(day: date, pattern: str, language: str) -> str:
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(day, pattern, locale=language).translate(_SPACES)
+
+
+def format_date(day: date | None, language: str = ENGLISH) -> str:
+    """``30 November 2026``, ``30 listopada 2026``, ``30 de noviembre de 2026``.
+
+    ``""`` when the date is unknown.
+    """
+    if day is None:
+        return ""
+    language = formatting_language(language)
+    if language == ENGLISH:
+        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return _babel_date(day, _PATTERNS[language]["date"], language)
+
+
+def spoken_date(day: date | None, near: date | None, language: str = ENGLISH) -> str:
+    """``Monday 30 November``, ``lunedì 30 novembre``: the weekday helps on a call.
+
+    The year is added only when the date is far from ``near`` (the call) or the call
+    has no date. Weekdays are lower case where the language writes them so.
+    """
+    if day is None:
+        return ""
+    with_year = near is None or abs((day - near).days) > SPOKEN_YEAR_AFTER_DAYS
+    language = formatting_language(language)
+    if language == ENGLISH:
+        text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+        return f"{text} {day.year}" if with_year else text
+    patterns = _PATTERNS[language]
+    return _babel_date(day, patterns["spoken_year" if with_year else "spoken"], language)
+
+
+def format_month(day: date | None, language: str = ENGLISH) -> str:
+    """The month and year, as they follow "since": ``November 2026``, ``listopada 2026``."""
+    if day is None:
+        return ""
+    language = formatting_language(language)
+    if language == ENGLISH:
+        return f"{_MONTHS[day.month - 1]} {day.year}"
+    return _babel_date(day, _PATTERNS[language]["month"], language)
+
+
+def format_money(amount: Decimal, currency: str, language: str = ENGLISH) -> str:
+    """``1,200.00 EUR`` in English; CLDR's form elsewhere: ``1 200,00 zł``, ``1.200,00 €``.
+
+    A currency Babel does not know is written as its code; no currency at all
+    gives the bare number.
+    """
+    language = formatting_language(language)
+    currency = currency.strip()
+    if language == ENGLISH:
+        return f"{amount:,.2f} {currency}".strip()
+    from babel.numbers import format_currency, format_decimal
+
+    if not currency:
+        text = format_decimal(amount, format="#,##0.00", locale=language)
+    else:
+        text = format_currency(amount, currency, locale=language)
+    return text.translate(_SPACES)
+
+
+def join_words(words: Sequence[str], conjunction: str = "and", language: str = ENGLISH) -> str:
+    """``a, b and c`` (or ``a, b or c``) in the language: ``a, b i c``, ``a o b``.
+
+    English keeps its form without the Oxford comma. ``conjunction`` is ``and``
+    or ``or``; any other word is used as it is, in any language.
+    """
+    items = [word for word in words if word]
+    if len(items) <= 1:
+        return "".join(items)
+    language = formatting_language(language)
+    if language == ENGLISH or conjunction not in ("and", "or"):
+        return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+    from babel.lists import format_list
+
+    if conjunction == "and":
+        return format_list(items, style="standard", locale=language).translate(_SPACES)
+    return format_list(items, style="or", locale=language).translate(_SPACES)
+
+
+@cache
+def _locale(language: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(language)
+
+
+def plural_category(count: int | float | Decimal, language: str = ENGLISH) -> str:
+    """CLDR's plural category of ``count``: ``one``, ``few``, ``many``, ``other``..."""
+    category: str = _locale(formatting_language(language)).plural_form(abs(count))
+    return category
+
+
+def plural(count: int | float | Decimal, language: str = ENGLISH, **forms: str) -> str:
+    """The form of a word for ``count``: the one named by its CLDR category, else ``other``.
+
+    ``plural(5, "pl", one="dzień", few="dni", many="dni", other="dnia")`` is ``dni``.
+    """
+    form = forms.get(plural_category(count, language))
+    if form is None:
+        form = forms.get("other", "")
+    return form
+
+
+def days(count: int, language: str = ENGLISH) -> str:
+    """``30 days``, ``1 giorno``, ``22 dni``, ``5 dni``: a number of days, in words that agree."""
+    words = _DAY_WORDS[formatting_language(language)]
+    return f"{count} {plural(count, language, **words)}"
