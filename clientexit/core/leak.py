@@ -34,14 +34,18 @@ from dataclasses import dataclass
 from clientexit.core.model import Case
 from clientexit.core.rules import Step
 
-DOCUMENTS: tuple[str, ...] = ("letter", "script", "referral", "handover")
-"""The client-facing documents, by the names ``render.export`` uses."""
+DOCUMENTS: tuple[str, ...] = ("letter", "script", "referral", "handover", "followup", "titles")
+"""The client-facing documents, by the names ``render.export`` uses, and ``titles``:
+the email subjects and calendar event titles (``render.titles``), which every email
+and calendar export carries."""
 
 DOCUMENT_NAMES = {
     "letter": "the letter",
     "script": "the call script",
     "referral": "the referral email",
     "handover": "the handover list",
+    "followup": "the follow-up email",
+    "titles": "the email subjects and calendar titles",
 }
 
 MIN_SENTENCE_WORDS = 3
@@ -108,7 +112,8 @@ class Leak:
     incident: int
     """Which incident the note belongs to, counting from 1."""
     document: str
-    """``letter``, ``script``, ``referral`` or ``handover``."""
+    """One of :data:`DOCUMENTS`: ``letter``, ``script``, ``referral``, ``handover``,
+    ``followup`` or ``titles``."""
     line: int
     """The line of the rendered document, counting from 1."""
     excerpt: str
@@ -303,6 +308,9 @@ def _excerpt(text: str, doc: list[_Token], run: _Run) -> str:
 def _fields(case: Case) -> Iterator[tuple[str, Step, str]]:
     """Every client-facing text the user writes: (what it is called, its step, the text)."""
     yield "the reason you give", Step.TONE, case.tone.reason_text
+    # Typed after the generated text: the letter as edited, what was agreed on the call.
+    yield "the letter as you edited it", Step.REVIEW, case.letter.text
+    yield "what was agreed on the call", Step.REVIEW, case.outcome.agreed
     yield "the referral paragraph", Step.REFERRAL, case.referral.message
     yield "the kind of provider", Step.REFERRAL, case.referral.provider_type
     for n, contact in enumerate(case.referral.contacts, start=1):
@@ -341,6 +349,8 @@ def documents(case: Case, what: Iterable[str] = DOCUMENTS) -> list[tuple[str, st
         "script": render.render_script,
         "referral": render.referral_email,
         "handover": render.render_handover,
+        "followup": render.render_followup,
+        "titles": lambda case: "\n".join(render.titles(case).values()),
     }
     return [(name, made[name](case)) for name in what]
 
@@ -415,9 +425,18 @@ def scan(case: Case, what: Iterable[str] = DOCUMENTS) -> list[Leak]:
     return list(found)
 
 
-def parts_of(what: str) -> tuple[str, ...]:
-    """The documents an export of ``what`` contains (``all`` is every one)."""
-    return DOCUMENTS if what == "all" else (what,)
+def parts_of(what: str, fmt: str = "md") -> tuple[str, ...]:
+    """The documents an export of ``what`` in ``fmt`` contains (``all`` is every one).
+
+    An email (``eml``) also carries its subject, and a calendar (``ics``) carries
+    only the event titles.
+    """
+    if fmt == "ics":
+        return ("titles",)
+    parts = DOCUMENTS if what == "all" else (what,)
+    if fmt == "eml" and "titles" not in parts:
+        parts = (*parts, "titles")
+    return parts
 
 
 def summary(leaks: list[Leak]) -> list[str]:

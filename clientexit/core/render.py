@@ -44,11 +44,13 @@ from clientexit.core.model import (
     ReferralMode,
     ScriptLine,
     ScriptPart,
+    Status,
     Tone,
 )
 
-WHATS: tuple[str, ...] = ("letter", "script", "referral", "handover", "all")
-"""What :func:`export` can produce; ``all`` is the four documents together."""
+WHATS: tuple[str, ...] = ("letter", "script", "referral", "handover", "followup", "all")
+"""What :func:`export` can produce; ``all`` is the documents together (the follow-up
+email only once the call's outcome is recorded)."""
 
 FORMATS: tuple[str, ...] = ("md", "txt")
 """Markdown, or plain text ready to paste into an email."""
@@ -657,13 +659,22 @@ def referral_text(case: Case) -> str:
 def _document_view(case: Case) -> dict[str, Any]:
     view = client_view(case)
     view["referral_text"] = referral_text(case)
+    view["titles"] = _titles(case, view)
     return view
 
 
 def render_letter(case: Case) -> str:
-    """The letter (or email) that confirms in writing what was said on the call, as Markdown."""
-    view = _document_view(case)
-    return _tidy(_render(view["language"], view["tone"], "letter.md.j2", view))
+    """The letter (or email) that confirms in writing what was said on the call, as Markdown.
+
+    The user's own edited letter (``case.letter.text``) when there is one, so every
+    export, preview and the leak guard see what will really be sent; else
+    :func:`generated_letter`.
+    """
+    edited = case.letter.text
+    if edited.strip():
+        # Only blank lines around it go: trailing spaces may be a Markdown line break.
+        return edited.strip("\n").rstrip() + "\n"
+    return generated_letter(case)
 
 
 def referral_email(case: Case) -> str:
@@ -675,6 +686,91 @@ def referral_email(case: Case) -> str:
     if not view["referral_text"]:
         return ""
     return _tidy(_render(view["language"], view["tone"], "referral_email.md.j2", view))
+
+
+# --- the letter as generated, the follow-up, subjects and event titles -------------------
+
+TITLE_KEYS: tuple[str, ...] = (
+    "letter_subject",
+    "referral_subject",
+    "followup_subject",
+    "event_call",
+    "event_end",
+    "event_deletion",
+)
+"""The fixed keys of ``titles.txt.j2``; each unpaid invoice with a due date adds
+``event_payment_<n>`` (n counting from 1, in the order of :func:`payments`)."""
+
+
+def generated_letter(case: Case) -> str:
+    """The letter as the templates make it, ignoring any edited text (``case.letter.text``)."""
+    view = _document_view(case)
+    return _tidy(_render(view["language"], view["tone"], "letter.md.j2", view))
+
+
+def payments(case: Case) -> list[dict[str, Any]]:
+    """The unpaid invoices that have a due date: number, amount still owed, due date.
+
+    ``due`` is formatted for text; ``due_day`` is the date itself (for the calendar).
+    """
+    currency = _line(case.contract.currency)
+    return [
+        {
+            "number": _line(inv.number),
+            "amount": rules.format_money(inv.balance, currency).strip(),
+            "due": format_date(inv.due),
+            "due_day": inv.due,
+        }
+        for inv in rules.unpaid_invoices(case)
+        if inv.due is not None
+    ]
+
+
+def _titles(case: Case, view: dict[str, Any]) -> dict[str, str]:
+    context = dict(view)
+    context["payments"] = [
+        {key: value for key, value in payment.items() if key != "due_day"}
+        for payment in payments(case)
+    ]
+    keys = TITLE_KEYS + tuple(f"event_payment_{n}" for n in range(1, len(context["payments"]) + 1))
+    text = _render(view["language"], view["tone"], "titles.txt.j2", context)
+    found = dict(_parse_parts(text, keys))
+    # A user's own titles template may leave a key out: the title is then empty, not missing.
+    return {key: _line(found.get(key, "")) for key in keys}
+
+
+def titles(case: Case) -> dict[str, str]:
+    """Email subjects and calendar event titles, from ``titles.txt.j2``, by key.
+
+    Keys: :data:`TITLE_KEYS`, plus ``event_payment_<n>`` for the n-th of
+    :func:`payments`. A key the template does not fill is ``""``.
+    """
+    return _titles(case, client_view(case))
+
+
+def _agreed_lines(text: str) -> list[str]:
+    """What was agreed, one entry per line the user wrote (list markers they typed dropped)."""
+    lines = []
+    for raw in text.splitlines():
+        line = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", raw).strip()
+        if line:
+            lines.append(_line(line))
+    return lines
+
+
+def render_followup(case: Case) -> str:
+    """The follow-up email after the call, as Markdown (subject line first).
+
+    Thanks the client for the conversation (on ``outcome.date``, else the call date),
+    confirms the end date, the handover, the files and their deletion date, money
+    still owed or a deposit to refund, what was agreed (``outcome.agreed``, in the
+    user's words) and the referral, if any.
+    """
+    view = _document_view(case)
+    talked = case.outcome.date or case.call.date
+    view["talked_on"] = format_date(talked)
+    view["agreed"] = _agreed_lines(case.outcome.agreed)
+    return _tidy(_render(view["language"], view["tone"], "followup.md.j2", view))
 
 
 _SCRIPT_PARTS: tuple[str, ...] = tuple(part.value for part in ScriptPart)
@@ -815,6 +911,11 @@ def markdown_to_text(markdown: str) -> str:
     return _tidy("\n".join(out))
 
 
+def _call_done(case: Case) -> bool:
+    """Whether the call has happened: a follow-up email makes sense from then on."""
+    return not case.outcome.empty or case.status is Status.DONE
+
+
 def _document(case: Case, what: str) -> str:
     if what == "letter":
         return render_letter(case)
@@ -822,6 +923,8 @@ def _document(case: Case, what: str) -> str:
         return render_script(case)
     if what == "referral":
         return referral_email(case)
+    if what == "followup":
+        return render_followup(case)
     return render_handover(case)
 
 
@@ -830,7 +933,8 @@ def export(case: Case, what: str, fmt: str) -> str:
 
     ``what`` is one of :data:`WHATS`, ``fmt`` one of :data:`FORMATS`; anything else
     raises ValueError. The referral email is empty, and left out of ``all``, when
-    the case gives no referral.
+    the case gives no referral; the follow-up email is left out of ``all`` until the
+    call is done (an outcome recorded, or the status ``done``).
     """
     if what not in WHATS:
         raise ValueError(f"Cannot export {what!r}: choose one of {', '.join(WHATS)}.")
@@ -838,9 +942,10 @@ def export(case: Case, what: str, fmt: str) -> str:
         raise ValueError(f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}.")
     if what == "all":
         view = client_view(case)
+        names = [name for name in WHATS[:-1] if name != "followup" or _call_done(case)]
         view["sections"] = [
             {"what": name, "body": _untitled(body)}
-            for name in WHATS[:-1]
+            for name in names
             if (body := _document(case, name))
         ]
         markdown = _tidy(_render(view["language"], view["tone"], "all.md.j2", view))
