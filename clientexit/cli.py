@@ -10,7 +10,8 @@ without the app, for scripts and quick looks::
     clientexit list [--json]        every case in the library
     clientexit show PATH            one case, summarised
     clientexit validate PATH...     check case files (and folders of them)
-    clientexit export PATH          the letter, script, referral or handover as text
+    clientexit export PATH          the documents as text, email drafts or calendar events
+    clientexit done PATH            record that the call took place (date, what was agreed)
     clientexit trash [--empty]      what is in the library's trash; empty it
 
 Results go to stdout, messages and errors to stderr. Exit status: 0 on success,
@@ -59,10 +60,14 @@ EXIT_USAGE = 2
 EXIT_LEAK = 3
 """``validate``: every file is valid, but a private note appears in client-facing text."""
 
-WHATS = ("letter", "script", "referral", "handover", "all")
+WHATS = ("letter", "script", "referral", "handover", "followup", "all")
 """What ``export`` can produce; the same as ``clientexit.core.render.WHATS``."""
-FORMATS = ("md", "txt")
+TEXT_FORMATS = ("md", "txt")
 """The text formats ``export`` writes; the same as ``clientexit.core.render.FORMATS``."""
+EMAIL_WHATS = ("letter", "referral", "followup")
+"""What ``export --format eml`` writes as a draft; the same as ``clientexit.core.mail.DRAFTS``."""
+FORMATS = (*TEXT_FORMATS, "eml", "ics")
+"""Every format ``export`` writes: text, an email draft, calendar events."""
 
 APP_MISSING = f"{PROG}: the app is not available in this build"
 NONE_SHOWN = "—"
@@ -74,6 +79,9 @@ examples:
   clientexit show cases/acme.toml    one case at a glance
   clientexit validate cases/         check every case file in a folder
   clientexit export acme.toml --what letter --format txt -o letter.txt
+  clientexit export acme.toml --what letter --format eml -o letter.eml
+  clientexit export acme.toml --format ics -o acme-dates.ics
+  clientexit done acme.toml --objections 1,3 --agreed "Handover by Friday"
 
 The case library is --home DIR, else $CLIENTEXIT_HOME, else your user data
 folder; templates in its templates/ folder override the built-in ones.
@@ -169,22 +177,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command(
         "export",
-        "write the letter, script, referral or handover as text",
-        "Write client-facing text from one case, to stdout or to a file "
-        "(created readable by you only). Before anything is written, the text is "
-        "checked for words from your private incident notes; if any are found, "
-        "nothing is exported, the places are listed, and the exit status is 1, "
-        "unless --allow-leak is given for this export.",
+        "write the documents as text, email drafts or calendar events",
+        "Write what one case produces, to stdout or to a file (created readable by you "
+        "only). md and txt: the letter, call script, referral email, handover list or "
+        "follow-up email (or all of them) as Markdown or plain text. eml: one email "
+        "draft (the letter, the referral or the follow-up) from you to the client's "
+        "contact, which your mail client opens ready to check and send. ics: calendar "
+        "events for the call, the last day of work, the deletion date and each unpaid "
+        "invoice's due date; it takes no --what. Before anything is written, the text "
+        "is checked for words from your private incident notes; if any are found, "
+        "nothing is exported, the places are listed, and the exit status is 1, unless "
+        "--allow-leak is given for this export. A usage error (such as --format eml "
+        "with --what script) exits with status 2.",
     )
     sub.add_argument("path", metavar="PATH", help="the case file (.toml)")
     sub.add_argument(
-        "--what", choices=WHATS, default="all", help="which text to write (default: all)"
+        "--what",
+        choices=WHATS,
+        default=None,
+        help="which document: letter, script, referral, handover, followup (the email "
+        "after the call) or all (default: all; eml needs letter, referral or followup)",
     )
     sub.add_argument(
         "--format",
         choices=FORMATS,
         default="md",
-        help="md for Markdown, txt for plain text (default: md)",
+        help="md Markdown, txt plain text, eml an email draft, ics calendar events (default: md)",
     )
     sub.add_argument(
         "-o",
@@ -196,6 +214,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-leak",
         action="store_true",
         help="export even though words from a private note appear in the text (this export only)",
+    )
+
+    sub = command(
+        "done",
+        "record that the call took place",
+        "Record the call's outcome in the case and mark it done: the day it took place, "
+        "which prepared answers (objections) came up, and what was agreed, in your words "
+        "(what was agreed goes into the follow-up email, so write it for the client). "
+        "Options left out keep what the case already says; the date defaults to today. "
+        "The case is saved in place (the previous version is kept as PATH.bak). Then "
+        "write the follow-up: clientexit export PATH --what followup --format eml -o OUT",
+    )
+    sub.add_argument("path", metavar="PATH", help="the case file (.toml)")
+    sub.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the day the call took place (default: the case's, else today)",
+    )
+    sub.add_argument(
+        "--objections",
+        type=_numbers,
+        metavar="N,N",
+        help="numbers of the prepared answers whose objection came up, e.g. 1,3 "
+        '(as in "clientexit show"; "" for none)',
+    )
+    sub.add_argument(
+        "--agreed",
+        metavar="TEXT",
+        help="what was agreed, one point per line; - reads it from stdin",
     )
 
     sub = command(
@@ -906,7 +954,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- export
 
 
+def _usage(command: str, message: str) -> int:
+    print(f"{PROG} {command}: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
+    fmt = args.format
+    what = args.what or "all"
+    # Usage first, before the case is read: a wrong combination costs nothing.
+    if fmt == "eml" and what not in EMAIL_WHATS:
+        return _usage(
+            "export",
+            f"--format eml writes one email draft: choose --what {', '.join(EMAIL_WHATS)}",
+        )
+    if fmt == "ics" and what != "all":
+        return _usage(
+            "export",
+            "--format ics writes the case's dates as calendar events, not a document: "
+            "leave out --what",
+        )
     case = _load(args.path)
     if case is None:
         return 1
@@ -920,10 +987,22 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from clientexit.core import leak, render
 
     _use_templates(args)
+    notes: list[str] = []
     try:
         # The leak guard comes first: nothing is written until it passes.
-        leaks = leak.scan(case, leak.parts_of(args.what)) if args.what in WHATS else []
-        text = render.export(case, args.what, args.format)
+        leaks = leak.scan(case, leak.parts_of(what, fmt))
+        if fmt == "eml":
+            from clientexit.core import mail
+
+            notes = mail.warnings(case, what)
+            data = mail.draft_bytes(case, what)
+        elif fmt == "ics":
+            from clientexit.core import ical
+
+            data = ical.calendar_bytes(case)
+        else:
+            text = render.export(case, what, fmt)
+            data = text.encode("utf-8")
     except render.TemplateProblem as problem:
         return _error(safe(str(problem)))
     except ValueError as error:
@@ -947,17 +1026,27 @@ def _cmd_export(args: argparse.Namespace) -> int:
             f"{PROG}: exporting with {_plural(len(leaks), 'leak')} allowed by --allow-leak",
             file=sys.stderr,
         )
+    for note in notes:
+        print(f"{PROG}: note: {safe(note)}", file=sys.stderr)
 
     if out is None:
-        if sys.stdout.isatty():
-            text = safe(text)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        if fmt in TEXT_FORMATS:
+            if sys.stdout.isatty():
+                text = safe(text)
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        elif sys.stdout.isatty():
+            # On a terminal, readable text; in a pipe or a file, the exact bytes (CRLF).
+            shown = data.decode("utf-8", "replace").replace("\r\n", "\n")
+            sys.stdout.write(safe(shown))
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
         return 0
 
     from clientexit.core.store import write_atomic
 
     try:
-        write_atomic(out, text.encode("utf-8"), backup=False)
+        write_atomic(out, data, backup=False)
     except OSError as error:
         return _error(f"{safe(str(out))}: cannot write: {error.strerror or error}")
     print(f"wrote {safe(str(out))}", file=sys.stderr)
@@ -976,6 +1065,73 @@ def _output_problem(out: Path, case_path: Path) -> str:
     except OSError as error:
         return f"cannot write: {error.strerror or error}"
     return ""
+
+
+# ---------------------------------------------------------------- done
+
+
+def _iso_date(text: str) -> date:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2026-11-28: {safe(text)!r}") from None
+
+
+def _numbers(text: str) -> list[int]:
+    numbers: list[int] = []
+    for piece in text.replace(" ", ",").split(","):
+        if not piece:
+            continue
+        if not piece.isdigit() or int(piece) < 1:
+            raise argparse.ArgumentTypeError(
+                f"expected numbers from 1 up, separated by commas (like 1,3), got {safe(piece)!r}"
+            )
+        if int(piece) not in numbers:
+            numbers.append(int(piece))
+    return numbers
+
+
+def _cmd_done(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from clientexit.core.model import Status
+    from clientexit.core.store import StoreError, save_case
+
+    case = _load(args.path)
+    if case is None:
+        return 1
+    outcome = case.outcome
+    if args.objections is not None:
+        count = len(case.script.objections)
+        beyond = [n for n in args.objections if n > count]
+        if beyond:
+            return _usage(
+                "done",
+                f"--objections: no prepared answer {', '.join(map(str, beyond))}; "
+                f"the script has {_plural(count, 'prepared answer')}",
+            )
+        outcome.objections = list(args.objections)
+    if args.agreed is not None:
+        agreed = sys.stdin.read() if args.agreed == "-" else args.agreed
+        outcome.agreed = agreed.strip("\n")
+    outcome.date = args.date or outcome.date or date.today()
+    case.status = Status.DONE
+    try:
+        save_case(case, Path(args.path))
+    except StoreError as error:
+        return _error(safe(str(error)))
+    print(
+        f"{safe(case.title)}: call recorded on {outcome.date.isoformat()}; the case is done.",
+        file=sys.stderr,
+    )
+    print(
+        f"Write the follow-up email: {PROG} export {shown_path(args.path)} --what followup "
+        "--format eml -o followup.eml",
+        file=sys.stderr,
+    )
+    return 0
 
 
 # ---------------------------------------------------------------- trash
@@ -1012,5 +1168,6 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "show": _cmd_show,
     "validate": _cmd_validate,
     "export": _cmd_export,
+    "done": _cmd_done,
     "trash": _cmd_trash,
 }

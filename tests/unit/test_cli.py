@@ -173,8 +173,12 @@ def test_usage_errors_exit_2(run: Run, argv: list[str]) -> None:
 def test_export_choices_match_render() -> None:
     from clientexit.core import render
 
+    from clientexit.core import mail
+
     assert tuple(render.WHATS) == cli.WHATS
-    assert tuple(render.FORMATS) == cli.FORMATS
+    assert tuple(render.FORMATS) == cli.TEXT_FORMATS
+    assert mail.DRAFTS == cli.EMAIL_WHATS
+    assert cli.FORMATS == ("md", "txt", "eml", "ics")
 
 
 def test_cli_import_is_light() -> None:
