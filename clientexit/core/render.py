@@ -713,12 +713,12 @@ def payments(case: Case) -> list[dict[str, Any]]:
 
     ``due`` is formatted for text; ``due_day`` is the date itself (for the calendar).
     """
-    currency = _line(case.contract.currency)
+    lang = languages.formatting_language(_language(case))
     return [
         {
             "number": _line(inv.number),
-            "amount": rules.format_money(inv.balance, currency).strip(),
-            "due": format_date(inv.due),
+            "amount": format_money(inv.balance, case.contract.currency, lang),
+            "due": format_date(inv.due, lang),
             "due_day": inv.due,
         }
         for inv in rules.unpaid_invoices(case)
@@ -768,7 +768,7 @@ def render_followup(case: Case) -> str:
     """
     view = _document_view(case)
     talked = case.outcome.date or case.call.date
-    view["talked_on"] = format_date(talked)
+    view["talked_on"] = format_date(talked, languages.formatting_language(view["language"]))
     view["agreed"] = _agreed_lines(case.outcome.agreed)
     return _tidy(_render(view["language"], view["tone"], "followup.md.j2", view))
 
