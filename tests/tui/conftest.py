@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,19 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 # Times on screen are shown in local time; pin it so screens look the same everywhere.
 os.environ["TZ"] = "UTC"
 time.tzset()
+
+
+FROZEN_TODAY = date(2026, 11, 22)
+"""The day the sample cases were written: the library's upcoming dates count from it."""
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """No screen depends on the real calendar: "in 4 days" is counted from FROZEN_TODAY."""
+    from clientexit.tui.widgets import upcoming
+
+    monkeypatch.setattr(upcoming, "current_day", lambda: FROZEN_TODAY)
+    return FROZEN_TODAY
 
 
 @pytest.fixture

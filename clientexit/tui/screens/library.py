@@ -25,6 +25,7 @@ from clientexit.core.store import (
 )
 from clientexit.core.validate import CaseFileError, load_case
 from clientexit.tui.screens.confirm import ConfirmDialog
+from clientexit.tui.widgets.upcoming import UpcomingList, UpcomingPanel
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("client", "Client"),
@@ -88,6 +89,7 @@ class LibraryScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="library.filter"),
         Binding("s", "sort", "Sort", id="library.sort"),
         Binding("r", "reload", "Reload", show=False, id="library.reload"),
+        Binding("u", "upcoming", "Upcoming", show=False, id="library.upcoming"),
     ]
 
     def __init__(self, library: Path) -> None:
@@ -111,6 +113,7 @@ class LibraryScreen(Screen[None]):
                     table.add_column(label, key=key)
                 yield table
                 yield Static("", id="preview")
+            yield UpcomingPanel(id="upcoming")
             yield Static("", id="empty")
             with VerticalScroll(id="problems-box"):
                 yield Static("", id="problems")
@@ -136,6 +139,7 @@ class LibraryScreen(Screen[None]):
             self.notify(str(error), title="Cannot read the library", severity="error")
         self.refresh_table()
         self.show_problems()
+        self.show_upcoming()
 
     def refresh_table(self, keep: Path | None = None) -> None:
         table = self.query_one("#cases", DataTable)
@@ -211,6 +215,19 @@ class LibraryScreen(Screen[None]):
             )
         box.update(Text("\n").join(lines))
 
+    def show_upcoming(self) -> None:
+        """The dates that need attention, from the rows already read: no file is opened."""
+        panel = self.query_one(UpcomingPanel)
+        panel.display = bool(self.listing.cases)
+        panel.show(self.listing.cases)
+
+    def select_case(self, path: Path) -> None:
+        """Put the cursor on a case's row (clearing a filter that hides it) and focus the list."""
+        if path not in [s.path for s in self.shown]:
+            self.query_one("#filter", Input).value = ""
+        self.refresh_table(keep=path)
+        self.query_one("#cases").focus()
+
     @property
     def selected(self) -> CaseSummary | None:
         table = self.query_one("#cases", DataTable)
@@ -279,6 +296,18 @@ class LibraryScreen(Screen[None]):
         self.sort_column = str(event.column_key.value)
         self.refresh_table()
 
+    @on(UpcomingPanel.Chosen)
+    def upcoming_chosen(self, event: UpcomingPanel.Chosen) -> None:
+        self.select_case(event.path)
+
+    @on(UpcomingPanel.Left)
+    def upcoming_left(self) -> None:
+        self.query_one("#cases").focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # On a small screen the dates fold to one line; they open in the preview's place.
+        self.set_class(isinstance(event.widget, UpcomingList), "-upcoming-open")
+
     @on(Input.Changed, "#filter")
     def filter_changed(self) -> None:
         self.refresh_table()
@@ -323,6 +352,11 @@ class LibraryScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_upcoming(self) -> None:
+        listing = self.query_one(UpcomingList)
+        if listing.display:
+            listing.focus()
 
     def action_duplicate(self) -> None:
         path = self.selected_path
