@@ -171,9 +171,7 @@ def test_usage_errors_exit_2(run: Run, argv: list[str]) -> None:
 
 
 def test_export_choices_match_render() -> None:
-    from clientexit.core import render
-
-    from clientexit.core import mail
+    from clientexit.core import mail, render
 
     assert tuple(render.WHATS) == cli.WHATS
     assert tuple(render.FORMATS) == cli.TEXT_FORMATS
@@ -674,6 +672,226 @@ def test_export_unreadable_case(run: Run, broken_file: Path) -> None:
     assert out == ""
     assert "status: expected one of" in err
     assert not Path("letter.md").exists()
+
+
+# ---------------------------------------------------------------- export: eml, ics, followup
+
+NOTE = "Jordan shouted at my designer in the kickoff and called the mockups amateurish garbage."
+
+
+def _leaky(path: Path, make_case: Callable[[], Case]) -> Path:
+    """A case whose reason (in the letter and the script) and outcome quote a private note."""
+    from datetime import date
+
+    from clientexit.core.model import Incident, Reason, RedFlag
+
+    case = make_case()
+    case.reasons.incidents.append(
+        Incident(date=date(2026, 11, 5), category=RedFlag.DISRESPECT, note=NOTE)
+    )
+    case.tone.reason = Reason.CUSTOM
+    case.tone.reason_text = "The mockups were amateurish garbage."
+    case.outcome.agreed = "We redo the mockups you called amateurish garbage."
+    path.write_text(codec.dumps(case), encoding="utf-8")
+    return path
+
+
+def test_export_eml_to_a_file_is_a_draft_mail_clients_read(
+    run: Run, case_file: Path, tmp_path: Path
+) -> None:
+    import email.policy
+    from email.parser import BytesParser
+
+    code, out, err = run(
+        "export", str(case_file), "--what", "letter", "--format", "eml", "-o", "letter.eml"
+    )
+    assert (code, out, err) == (0, "", "wrote letter.eml\n")
+    written = tmp_path / "letter.eml"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    data = written.read_bytes()
+    assert b"\r\n" in data
+    message = BytesParser(policy=email.policy.default).parsebytes(data)
+    assert message["To"] == "Jordan Blake <jordan@acme.example>"
+    assert message["From"] == "Sam Rivera <sam@rivera.example>"
+    assert message["X-Unsent"] == "1"
+    assert message["Subject"] == "Website retainer: end of service on 30 November 2026"
+    text = message.get_content()
+    assert "30 November 2026" in text
+    assert "Paid half" not in text and SECRET_NOTE not in text
+
+
+def test_export_eml_to_stdout_writes_the_bytes(run: Run, case_file: Path) -> None:
+    code, out, err = run("export", str(case_file), "--what", "referral", "--format", "eml")
+    assert code == 0 and err == ""
+    assert out.startswith("From: Sam Rivera <sam@rivera.example>\r\n")
+    assert "\r\nSubject: Introduction: The Good Business\r\n" in out
+
+
+def test_export_eml_says_what_the_draft_lacks(
+    run: Run, tmp_path: Path, make_case: Callable[[], Case]
+) -> None:
+    case = make_case()
+    case.client.email = ""
+    path = tmp_path / "nomail.toml"
+    path.write_text(codec.dumps(case), encoding="utf-8")
+    code, out, err = run("export", str(path), "--what", "letter", "--format", "eml")
+    assert code == 0
+    assert "\r\nTo:\r\n" in out
+    assert err == (
+        "clientexit: note: the client has no email address, so the draft has no recipient (To)\n"
+    )
+
+
+@pytest.mark.parametrize("what", ["script", "handover", "all"])
+def test_export_eml_of_a_document_that_is_no_email(run: Run, case_file: Path, what: str) -> None:
+    code, out, err = run("export", str(case_file), "--what", what, "--format", "eml")
+    assert (code, out) == (2, "")
+    assert err == (
+        "clientexit export: error: --format eml writes one email draft: "
+        "choose --what letter, referral, followup\n"
+    )
+
+
+def test_export_eml_needs_a_what(run: Run, case_file: Path) -> None:
+    assert run("export", str(case_file), "--format", "eml")[0] == 2
+
+
+def test_export_ics_parses_as_a_calendar(run: Run, case_file: Path, tmp_path: Path) -> None:
+    from datetime import date, datetime
+
+    from icalendar import Calendar
+
+    code, _, err = run("export", str(case_file), "--format", "ics", "-o", "dates.ics")
+    assert (code, err) == (0, "wrote dates.ics\n")
+    written = tmp_path / "dates.ics"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    calendar = Calendar.from_ical(written.read_bytes())
+    starts = sorted((str(e["SUMMARY"]), e.decoded("DTSTART")) for e in calendar.walk("VEVENT"))
+    assert starts == [
+        ("Acme Corp: delete your copies of their files", date(2026, 12, 30)),
+        ("Acme Corp: last day of work", date(2026, 11, 30)),
+        ("Call with Jordan Blake (Acme Corp): end of service", datetime(2026, 11, 28, 10, 0)),
+    ]
+    # Same UIDs on a second export: a calendar app updates instead of duplicating.
+    run("export", str(case_file), "--format", "ics", "-o", "again.ics")
+    again = Calendar.from_ical((tmp_path / "again.ics").read_bytes())
+    assert [str(e["UID"]) for e in again.walk("VEVENT")] == [
+        str(e["UID"]) for e in calendar.walk("VEVENT")
+    ]
+
+
+def test_export_ics_takes_no_document(run: Run, case_file: Path) -> None:
+    code, out, err = run("export", str(case_file), "--what", "letter", "--format", "ics")
+    assert (code, out) == (2, "")
+    assert "leave out --what" in err
+    code, out, _ = run("export", str(case_file), "--what", "all", "--format", "ics")
+    assert code == 0 and out.startswith("BEGIN:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--what", "letter", "--format", "eml"],
+        ["--what", "followup", "--format", "eml"],
+        ["--what", "followup", "--format", "md"],
+        ["--what", "letter", "--format", "txt"],
+    ],
+)
+def test_export_refuses_a_leak_in_every_format(
+    run: Run, tmp_path: Path, make_case: Callable[[], Case], argv: list[str]
+) -> None:
+    path = _leaky(tmp_path / "leaky.toml", make_case)
+    code, out, err = run("export", str(path), *argv, "-o", "out.file")
+    assert (code, out) == (1, "")
+    assert "not exported" in err and "amateurish garbage" in err
+    assert not (tmp_path / "out.file").exists()
+    code, _, err = run("export", str(path), *argv, "-o", "out.file", "--allow-leak")
+    assert code == 0
+    assert "allowed by --allow-leak" in err
+
+
+def test_export_followup_markdown_renders(
+    run: Run, tmp_path: Path, make_case: Callable[[], Case]
+) -> None:
+    from datetime import date
+
+    from markdown_it import MarkdownIt
+
+    from clientexit.core.model import Outcome
+
+    case = make_case()
+    case.outcome = Outcome(date=date(2026, 11, 28), agreed="Jordan sends the logins on Monday.")
+    path = tmp_path / "done.toml"
+    path.write_text(codec.dumps(case), encoding="utf-8")
+    code, out, _ = run("export", str(path), "--what", "followup")
+    assert code == 0
+    tokens = MarkdownIt("commonmark").parse(out)
+    items = [tokens[i + 2].content for i, t in enumerate(tokens) if t.type == "list_item_open"]
+    assert "Jordan sends the logins on Monday." in items
+    assert any(item.startswith("**End of service:**") for item in items)
+    # Once the call is done, "all" holds the follow-up too.
+    code, out, _ = run("export", str(path))
+    headings = [
+        tokens[i + 1].content
+        for tokens in [MarkdownIt("commonmark").parse(out)]
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == "h1"
+    ]
+    assert headings[-1] == "Follow-up email: Acme Corp"
+
+
+# ---------------------------------------------------------------- done
+
+
+def test_done_records_the_outcome(
+    run: Run, case_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    from datetime import date
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Handover on Monday.\nLast invoice by Friday.\n"))
+    code, out, err = run(
+        "done", str(case_file), "--date", "2026-11-28", "--objections", "1", "--agreed", "-"
+    )
+    assert code == 0 and out == ""
+    assert "call recorded on 2026-11-28" in err
+    assert "--what followup --format eml" in err
+    case = load_case(case_file)
+    assert case.status.value == "done"
+    assert case.outcome.date == date(2026, 11, 28)
+    assert case.outcome.objections == [1]
+    assert case.outcome.agreed == "Handover on Monday.\nLast invoice by Friday."
+    assert stat.S_IMODE(case_file.stat().st_mode) == 0o600
+    assert case_file.with_name("acme.toml.bak").exists()
+    # Options left out keep what is there.
+    assert run("done", str(case_file))[0] == 0
+    again = load_case(case_file)
+    assert again.outcome == case.outcome
+
+
+def test_done_refuses_an_objection_the_script_does_not_have(run: Run, case_file: Path) -> None:
+    before = case_file.read_bytes()
+    code, _, err = run("done", str(case_file), "--objections", "1,4")
+    assert code == 2
+    assert err == (
+        "clientexit done: error: --objections: no prepared answer 4; "
+        "the script has 1 prepared answer\n"
+    )
+    assert case_file.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--date", "28/11/2026"], "not a date like 2026-11-28"),
+        (["--objections", "1,x"], "expected numbers from 1 up"),
+        (["--objections", "0"], "expected numbers from 1 up"),
+    ],
+)
+def test_done_usage_errors(run: Run, case_file: Path, argv: list[str], message: str) -> None:
+    code, _, err = run("done", str(case_file), *argv)
+    assert code == 2
+    assert message in err
 
 
 # ---------------------------------------------------------------- helpers
