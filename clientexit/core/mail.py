@@ -41,6 +41,9 @@ FALLBACK_DOMAIN = "clientexit.invalid"
 """The Message-ID's domain when your own email address gives none (``.invalid`` is
 reserved: it can never belong to anyone)."""
 
+MAX_LINE_BYTES = 998
+"""The longest line a mail message may carry (RFC 5322), line end not counted."""
+
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
 
@@ -142,7 +145,12 @@ def _message(case: Case, what: str, *, now: datetime | None) -> EmailMessage:
     message["Date"] = email.utils.format_datetime(when)
     message["Message-ID"] = email.utils.make_msgid(domain=_message_id_domain(case))
     message["X-Unsent"] = "1"
-    message.set_content(_body(_markdown(case, what)), charset="utf-8")
+    text = _body(_markdown(case, what))
+    # UTF-8 as it is (8bit) keeps the .eml readable in any text editor; a line longer
+    # than mail allows (998 bytes) needs quoted-printable, which mail clients decode.
+    longest = max((len(line.encode("utf-8")) for line in text.splitlines()), default=0)
+    cte = "8bit" if longest <= MAX_LINE_BYTES else "quoted-printable"
+    message.set_content(text, charset="utf-8", cte=cte)
     return message
 
 

@@ -95,7 +95,8 @@ def test_draft_bytes_end_lines_with_crlf(make_case: MakeCase) -> None:
 def test_names_in_other_alphabets_survive(sample: str, sender: str, recipient: str) -> None:
     case = load_case(SAMPLES / sample)
     data = mail.draft_bytes(case, "letter", now=NOW)
-    assert data.isascii()  # headers encoded, body in a transfer encoding
+    headers, _, _ = data.partition(b"\r\n\r\n")
+    assert headers.isascii()  # names encoded for mail; the body is UTF-8 (8bit)
     message = parse(data)
     assert message["From"] == sender
     assert str(message["To"]).startswith(recipient)
@@ -196,6 +197,17 @@ def test_only_the_three_drafts_exist(make_case: MakeCase) -> None:
     assert mail.DRAFTS == ("letter", "referral", "followup")
     with pytest.raises(ValueError, match="choose one of letter, referral, followup"):
         mail.draft_bytes(make_case(), "script")
+
+
+def test_a_line_too_long_for_mail_is_quoted_printable(make_case: MakeCase) -> None:
+    case = make_case()
+    assert parse(mail.draft_bytes(case, "followup"))["Content-Transfer-Encoding"] == "8bit"
+    case.outcome.agreed = "Jordan keeps the Zürich photos. " * 40
+    data = mail.draft_bytes(case, "followup", now=NOW)
+    message = parse(data)
+    assert message["Content-Transfer-Encoding"] == "quoted-printable"
+    assert max(len(line) for line in data.split(b"\r\n")) <= 78
+    assert "Jordan keeps the Zürich photos. Jordan keeps" in body(message)
 
 
 def test_date_defaults_to_now_with_an_offset(make_case: MakeCase) -> None:
