@@ -414,6 +414,12 @@ def scan(case: Case, what: Iterable[str] = DOCUMENTS) -> list[Leak]:
         return []
     from clientexit.core import render
 
+    if names == DOCUMENTS and not render.call_done(case):
+        # Before the call, the follow-up holds nothing the letter does not (its own
+        # text, what was agreed, is written after the call) and "all" leaves it out:
+        # the readiness check, run on every keystroke, need not read it twice.
+        names = tuple(name for name in names if name != "followup")
+
     key = (repr(case), str(render.template_folder()), names)
     if key in _cache:
         _cache.move_to_end(key)

@@ -911,7 +911,7 @@ def markdown_to_text(markdown: str) -> str:
     return _tidy("\n".join(out))
 
 
-def _call_done(case: Case) -> bool:
+def call_done(case: Case) -> bool:
     """Whether the call has happened: a follow-up email makes sense from then on."""
     return not case.outcome.empty or case.status is Status.DONE
 
@@ -942,7 +942,7 @@ def export(case: Case, what: str, fmt: str) -> str:
         raise ValueError(f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}.")
     if what == "all":
         view = client_view(case)
-        names = [name for name in WHATS[:-1] if name != "followup" or _call_done(case)]
+        names = [name for name in WHATS[:-1] if name != "followup" or call_done(case)]
         view["sections"] = [
             {"what": name, "body": _untitled(body)}
             for name in names

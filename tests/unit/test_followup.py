@@ -216,6 +216,10 @@ def test_the_leak_guard_reads_what_was_agreed(make_case: MakeCase) -> None:
     found = leak.scan(case, leak.parts_of("followup"))
     assert {(f.document, f.field) for f in found} == {("followup", "what was agreed on the call")}
     assert "followup" in leak.DOCUMENTS and "titles" in leak.DOCUMENTS
+    # The readiness check scans every document: the follow-up too, once the call is done.
+    assert ("followup", "what was agreed on the call") in {
+        (f.document, f.field) for f in leak.scan(case)
+    }
 
 
 # --- subjects and event titles -----------------------------------------------------------
