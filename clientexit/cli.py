@@ -222,7 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Record the call's outcome in the case and mark it done: the day it took place, "
         "which prepared answers (objections) came up, and what was agreed, in your words "
         "(what was agreed goes into the follow-up email, so write it for the client). "
-        "Options left out keep what the case already says; the date defaults to today. "
+        "Options left out keep what the case already says; the date defaults to the "
+        "call's date (today if that is still to come). "
         "The case is saved in place (the previous version is kept as PATH.bak). Then "
         "write the follow-up: clientexit export PATH --what followup --format eml -o OUT",
     )
@@ -231,14 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--date",
         type=_iso_date,
         metavar="YYYY-MM-DD",
-        help="the day the call took place (default: the case's, else today)",
+        help="the day the call took place (default: the date already recorded, else "
+        "the call's date, else today)",
     )
     sub.add_argument(
         "--objections",
         type=_numbers,
         metavar="N,N",
-        help="numbers of the prepared answers whose objection came up, e.g. 1,3 "
-        '(as in "clientexit show"; "" for none)',
+        help="which prepared answers' objections came up, by their number in the "
+        'script counting from 1, e.g. 1,3 ("" for none)',
     )
     sub.add_argument(
         "--agreed",
@@ -1116,7 +1118,9 @@ def _cmd_done(args: argparse.Namespace) -> int:
     if args.agreed is not None:
         agreed = sys.stdin.read() if args.agreed == "-" else args.agreed
         outcome.agreed = agreed.strip("\n")
-    outcome.date = args.date or outcome.date or date.today()
+    today = date.today()
+    planned = case.call.date if case.call.date and case.call.date <= today else None
+    outcome.date = args.date or outcome.date or planned or today
     case.status = Status.DONE
     try:
         save_case(case, Path(args.path))

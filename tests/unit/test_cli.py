@@ -869,6 +869,21 @@ def test_done_records_the_outcome(
     assert again.outcome == case.outcome
 
 
+@pytest.mark.parametrize("call", ["2026-01-15", "2999-01-01"])
+def test_done_defaults_to_the_call_date_once_it_has_passed(
+    run: Run, tmp_path: Path, make_case: Callable[[], Case], call: str
+) -> None:
+    from datetime import date
+
+    case = make_case()
+    case.call.date = date.fromisoformat(call)
+    path = tmp_path / "call.toml"
+    path.write_text(codec.dumps(case), encoding="utf-8")
+    assert run("done", str(path))[0] == 0
+    recorded = load_case(path).outcome.date
+    assert recorded == (case.call.date if call < "2999" else date.today())
+
+
 def test_done_refuses_an_objection_the_script_does_not_have(run: Run, case_file: Path) -> None:
     before = case_file.read_bytes()
     code, _, err = run("done", str(case_file), "--objections", "1,4")
