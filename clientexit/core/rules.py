@@ -427,6 +427,19 @@ def findings(case: Case) -> list[Finding]:
             )
         )
 
+    count = len(case.script.objections)
+    beyond = [n for n in case.outcome.objections if n > count]
+    if beyond:
+        found.append(
+            Finding(
+                "outcome_objection_missing",
+                Level.ADVICE,
+                Step.SCRIPT,
+                f"The call's outcome lists objection {', '.join(map(str, beyond))}, but the "
+                f"script has {count} prepared answer{'s' if count != 1 else ''}.",
+            )
+        )
+
     if effective_date(case) is not None and case.handover.delete_after_days < MIN_EXPORT_DAYS:
         found.append(
             Finding(

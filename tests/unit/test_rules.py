@@ -514,6 +514,18 @@ def test_finding_no_objections(make_case: MakeCase) -> None:
     assert found["no_objections"].step is rules.Step.SCRIPT
 
 
+def test_finding_outcome_objection_past_the_list(make_case: MakeCase) -> None:
+    case = make_case()
+    count = len(case.script.objections)
+    case.outcome.objections = [1, count + 1, count + 3]
+    found = {f.code: f for f in rules.findings(case)}
+    assert found["outcome_objection_missing"].level is rules.Level.ADVICE
+    assert f"objection {count + 1}, {count + 3}" in found["outcome_objection_missing"].message
+    assert rules.is_ready(case)
+    case.outcome.objections = [count]
+    assert "outcome_objection_missing" not in _codes(case)
+
+
 @pytest.mark.parametrize(("days", "found"), [(0, True), (6, True), (7, False), (30, False)])
 def test_finding_deletion_too_soon(make_case: MakeCase, days: int, found: bool) -> None:
     case = make_case()
