@@ -11,7 +11,8 @@ and looks for the notes in it:
 - a **phrase**: a run of words shared by a note and a document that holds at
   least two distinctive words.
 
-A word is *distinctive* when it is not a common English word, not a number, not
+A word is *distinctive* when it is not a common English word (nor a common word
+of the case's language: Italian, Polish, Spanish, Swedish), not a number, not
 one or two letters long, and not part of the case's client-facing facts (the
 client's and your names, the contract title, invoice numbers, deliverables): those
 appear in a letter by design. Words are compared case-blind, after Unicode
@@ -98,6 +99,98 @@ _COMMON_TEXT = """
     """
 COMMON_WORDS = frozenset(_COMMON_TEXT.split())
 
+
+# The same idea for the other languages clientexit writes in: their function words,
+# the words of a business letter and the calendar. A case's notes are usually in
+# the case's language, and without these "del negozio" or "por escrito" would count
+# as two distinctive words. Only the case's own language is added (and English,
+# always): a word common in Italian may be telling in a Swedish note.
+_COMMON_BY_LANGUAGE_TEXT: dict[str, str] = {
+    "it": """
+    che chi cui con come così contro dal dall dalla dalle dagli dai degli dei del
+    dell della delle dello dentro di dopo dove durante ecco fra gli già grazie
+    il in io la le lei lo loro lui ma mai mentre mia mie miei mio molto nel nell
+    nella nelle nello negli nei noi non nostra nostre nostri nostro ogni oggi
+    oppure ora per perché però più poi prima proprio qua qual quale quali quando
+    quanto quasi quella quelle quelli quello questa queste questi questo qui se
+    sempre senza sia solo sono sta stato stata su sua sue sui sul sull sulla
+    sulle suo suoi tra tre tutta tutte tutti tutto una uno voi vostra vostro
+    anche ancora allora alla alle allo agli all al ai avere avuto aveva
+    essere era erano fare fatto fatta detto dire dopodiché è ho ha hanno abbiamo
+    avete può possono posso potrà deve devo dobbiamo vorrei vuole stesso stessa
+    due volta volte giorno giorni settimana settimane mese mesi anno anni data
+    date ora ore minuti mattina pomeriggio sera ieri domani stamattina
+    lunedì martedì mercoledì giovedì venerdì sabato domenica gennaio febbraio
+    marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
+    azienda cliente clienti collaborazione contratto contatto consegna consegne
+    passaggio documento documenti email fattura fatture file lavoro lavori
+    pagamento pagamenti progetto progetti servizio servizi supporto scritto
+    iscritto messaggio messaggi telefono chiamata incontro saldo deposito
+    accordo accordi compenso preavviso articolo copia copie elenco note
+    """,
+    "es": """
+    al algo algún alguna alguno algunos ante antes así aún aunque cada casi como
+    con contra cual cuando de del desde donde dos durante el ella ellas ellos en
+    entre era eran es esa esas ese eso esos esta estas este esto estos está
+    están estoy fue fueron ha había han hasta hay he hemos la las le les lo los
+    más me mi mis mismo mucho muy nada ni no nos nosotros nuestra nuestras
+    nuestro nuestros o otra otras otro otros para pero poco por porque qué que
+    quien se sea ser si sí sin sobre solo son su sus también tan tanto te tener
+    tiene tienen todo todos toda todas tras tu tus un una unas uno unos usted
+    ustedes ya yo hacer hecho dicho decir puede pueden puedo debe quiero gracias
+    hoy ayer mañana vez veces día días semana semanas mes meses año años fecha
+    fechas hora horas minutos tarde noche lunes martes miércoles jueves viernes
+    sábado domingo enero febrero marzo abril mayo junio julio agosto septiembre
+    octubre noviembre diciembre cliente clientes colaboración contrato contacto
+    correo correos empresa escrito factura facturas archivo archivos pago pagos
+    proyecto proyectos servicio servicios soporte traspaso trabajo mensaje
+    mensajes teléfono llamada reunión saldo depósito acuerdo cláusula preaviso
+    copia copias lista notas documento documentos
+    """,
+    "pl": """
+    a aby ale bez bo by być był była było były co czy dla do dwa dwie go gdy
+    gdzie i ich im jak jako jej jest jeszcze jego już ją ku lub ma mają mam
+    mi mnie może można mu my na nad nam nas nie nic nim niż o od oraz po pod
+    przed przez przy się są ta tak tam te tego tej ten to tu tylko tym u w we
+    więc wszystko wszystkie z za ze że żeby który która które którego której
+    którym pan pani pana panią państwo mój moja moje mojego nasz nasza nasze
+    naszej naszego naszą wasz wasza państwa bardzo też jednak dziś dzisiaj
+    wczoraj jutro rano wieczorem dzień dni dnia tydzień tygodnie tygodni
+    miesiąc miesiące miesięcy rok lata lat data godzina godziny minut
+    poniedziałek wtorek środa czwartek piątek sobota niedziela poniedziałku
+    wtorku środę czwartku piątku sobotę niedzielę styczeń stycznia luty lutego
+    marzec marca kwiecień kwietnia maj maja czerwiec czerwca lipiec lipca
+    sierpień sierpnia wrzesień września październik października listopad
+    listopada grudzień grudnia klient klienta klientem firma firmy firmie umowa
+    umowy umowie współpraca współpracy faktura faktury fakturę płatność
+    płatności projekt projektu usługa usługi praca pracy pracę mail maila
+    maile telefon telefonu rozmowa rozmowy spotkanie spotkania dokument
+    dokumenty pismo piśmie saldo kaucja kaucji lista notatki kopia kopie
+    dziękuję proszę został została było będzie będę mogę musi chcę
+    """,
+    "sv": """
+    alla allt att av bara blev bli blir de dem den denna deras dess det detta
+    dig din dina ditt du där efter eftersom eller en ett från för ha hade har
+    hela hon honom hur här han i igen inte inom jag kan kunde man med mellan
+    men mig min mina mitt mot mycket ni nu när och också om oss på sedan sig
+    sin sina sitt själv ska skulle som så till under upp ut utan vad var vara
+    vi vid vår våra vårt är än även åt över då nog redan fortfarande tack
+    hej gjorde göra gör sagt säga sa får fick vill kommer varje
+    dag dagar dagen vecka veckor veckan månad månader år året datum tid timme
+    timmar minuter morgon morse kväll igår idag imorgon måndag tisdag onsdag
+    torsdag fredag lördag söndag januari februari mars april maj juni juli
+    augusti september oktober november december kund kunden kunder avtal
+    avtalet uppdrag uppdraget samarbete samarbetet faktura fakturan fakturor
+    betalning betalningar projekt projektet tjänst tjänster arbete arbetet
+    mejl mejlet telefon samtal samtalet möte mötet skriftligt dokument lista
+    anteckningar kopia kopior saldo deposition punkt överlämning
+    """,
+}
+COMMON_WORDS_BY_LANGUAGE: dict[str, frozenset[str]] = {
+    language: frozenset(text.split()) for language, text in _COMMON_BY_LANGUAGE_TEXT.items()
+}
+"""Common words per language (besides English's :data:`COMMON_WORDS`), by BCP 47 primary tag."""
+
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-"})
@@ -165,7 +258,8 @@ def tokens(text: str) -> list[_Token]:
 
 
 def facts(case: Case) -> frozenset[str]:
-    """The words of the case's client-facing facts: they belong in a letter."""
+    """Words that belong in a letter: the case's client-facing facts, and the
+    common words of the case's language when it is not English."""
     c = case
     parts: list[str] = [
         c.client.name,
@@ -182,7 +276,9 @@ def facts(case: Case) -> frozenset[str]:
         *(x.name for x in c.referral.contacts),
         *(x.email for x in c.referral.contacts),
     ]
-    return frozenset(t.word for part in parts for t in tokens(_normal(part)))
+    language = case.language.strip().lower().replace("_", "-").split("-")[0]
+    common = COMMON_WORDS_BY_LANGUAGE.get(language, frozenset())
+    return frozenset(t.word for part in parts for t in tokens(_normal(part))) | common
 
 
 def distinctive(word: str, known: frozenset[str] = frozenset()) -> bool:
