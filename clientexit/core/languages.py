@@ -118,6 +118,9 @@ def language_name(language: str) -> str:
 def _babel_date(day: date, pattern: str, language: str) -> str:
     from babel.dates import format_date as babel_format_date
 
+    if language == "it" and day.day == 1:
+        # Italian writes the first of the month as an ordinal: "1º gennaio".
+        pattern = pattern.replace("d ", "d'º' ", 1)
     return babel_format_date(day, pattern, locale=language).translate(_SPACES)
 
 

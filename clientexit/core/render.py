@@ -414,10 +414,18 @@ def _reach_at(context: Any, contact: dict[str, str]) -> str:
     return f"{contact.get('name', '')} at {contact.get('email', '')}"
 
 
+# The word a user may have typed before the number, in any language the templates
+# supply it in ("Cláusula 12", "art. 9.1"); whole words only, so "Cl" of
+# "Cláusula" is not taken for an abbreviation.
+_CLAUSE_WORD = re.compile(
+    r"^(clause|cl\.|cl|cláusula|clausula|clausola|articolo|artículo|articulo|art\.|art)\b\.?\s*",
+    re.IGNORECASE,
+)
+
+
 def _clause(text: str) -> str:
     """``Clause 2.9`` or ``2.9`` both become ``2.9``, so templates can say "clause 2.9"."""
-    text = _line(text)
-    return re.sub(r"^(clause|cl\.?)\s*", "", text, flags=re.IGNORECASE)
+    return _CLAUSE_WORD.sub("", _line(text))
 
 
 # Titles that start a contact's name, per language: a name that starts with one
