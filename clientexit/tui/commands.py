@@ -26,6 +26,11 @@ def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
         )
         yield SystemCommand("Filter cases", "Type to narrow the list", screen.action_filter)
         yield SystemCommand("Reload library", "Read the library folder again", screen.action_reload)
+        yield SystemCommand(
+            "Upcoming dates",
+            "Calls, end dates, deletions and payments that need you, across cases (u)",
+            screen.action_upcoming,
+        )
     elif isinstance(screen, WizardScreen):
         yield SystemCommand("Save case", "Write the case file now (ctrl+s)", screen.action_save)
         for number, pane in enumerate(STEP_PANES, start=1):
@@ -36,5 +41,11 @@ def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
             )
         yield SystemCommand(
             "Rehearse the script", "Say it aloud, line by line, timed (ctrl+e)", app.action_rehearse
+        )
+        yield SystemCommand(
+            "Call done",
+            "Record how the call went, mark the case done, write the follow-up email "
+            "(ctrl+d on the Review step)",
+            screen.action_call_done,
         )
         yield SystemCommand("Back to library", "Close this case (escape)", screen.action_close)

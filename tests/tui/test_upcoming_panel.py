@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,28 @@ from clientexit.tui.screens import library as library_screen
 from clientexit.tui.screens.library import LibraryScreen
 from clientexit.tui.widgets import upcoming as upcoming_widget
 from clientexit.tui.widgets.upcoming import UpcomingList, UpcomingPanel
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+CASES = (
+    "brandt-sohne-events-gmbh",
+    "hartley-finch-solicitors",
+    "northwind-realty-group",
+    "oresund-mobler-ab",
+    "piekarnia-lodzka",
+    "the-copper-kettle-cafe",
+    "tidewater-outfitters-llc",
+)
+"""The sample cases these tests count on (more samples may come; these dates stay)."""
+
+
+@pytest.fixture
+def sample_library(tmp_path: Path) -> Path:
+    library = tmp_path / "library"
+    library.mkdir(mode=0o700)
+    for name in CASES:
+        source = next(SAMPLES.glob(f"{name}-*.toml"))
+        shutil.copy(source, library / source.name)
+    return library
 
 
 def lines(app: ClientExitApp) -> list[str]:

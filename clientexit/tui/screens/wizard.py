@@ -243,6 +243,12 @@ class WizardScreen(Screen[None]):
     def action_focus_steps(self) -> None:
         self.query_one(StepList).focus()
 
+    def action_call_done(self) -> None:
+        """After the call: record how it went, mark the case done, write the follow-up email."""
+        from clientexit.tui.screens.call_done import record_call_done
+
+        self.run_worker(record_call_done(self), exclusive=True, group="call-done")
+
     def action_save(self) -> bool:
         """Save now; returns whether the case is safely on disk."""
         invalid = [label for pane in self.query(StepPane) for label in pane.invalid_fields]

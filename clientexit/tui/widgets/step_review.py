@@ -83,6 +83,7 @@ class ReviewStep(StepPane):
     BINDINGS = [
         Binding("ctrl+k", "mark_ready", "Mark ready", id="review.ready"),
         Binding("ctrl+k", "back_to_draft", "Back to draft", id="review.draft"),
+        Binding("ctrl+d", "screen.call_done", "Call done", id="review.call_done"),
     ]
 
     DEFAULT_CSS = """
@@ -136,9 +137,11 @@ class ReviewStep(StepPane):
         yield Static("", id="verdict-detail")
         yield OptionList(id="checklist")
         yield Static("", id="status")
+        yield Static("", id="outcome")
         with Horizontal(classes="review-actions"):
             yield Button("Save  ctrl+s", id="save", variant="primary")
             yield Button("Mark ready  ctrl+k", id="mark")
+            yield Button("Call done  ctrl+d", id="call-done")
         yield Static("After the call", classes="section-title")
         yield Static(
             "Tell them on a call or face to face, never by email alone. The letter only "
@@ -242,6 +245,19 @@ class ReviewStep(StepPane):
         button.label = f"{label}  ctrl+k"
         # A Button does not resize itself for a longer label.
         button.refresh(layout=True)
+        self.show_outcome()
+
+    def show_outcome(self) -> None:
+        """After the call: what was recorded, seen before the follow-up goes out."""
+        from clientexit.tui.screens.call_done import outcome_summary
+
+        summary = outcome_summary(self.case)
+        box = self.query_one("#outcome", Static)
+        box.update(summary)
+        box.display = bool(summary)
+        button = self.query_one("#call-done", Button)
+        button.label = "Edit the call  ctrl+d" if summary else "Call done  ctrl+d"
+        button.refresh(layout=True)
 
     def show_documents(self) -> None:
         for key, _title in DOCUMENTS:
@@ -267,6 +283,13 @@ class ReviewStep(StepPane):
         if callable(save):
             save()
         self.show_status()
+
+    @on(Button.Pressed, "#call-done")
+    def call_done_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        call_done = getattr(self.screen, "action_call_done", None)
+        if callable(call_done):
+            call_done()
 
     @on(Button.Pressed, "#mark")
     def mark_pressed(self, event: Button.Pressed) -> None:
