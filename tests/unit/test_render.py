@@ -129,7 +129,7 @@ def test_every_sample_renders_cleanly_in_every_tone(path: Path, tone: Tone) -> N
         assert_clean(f"{path.name} {tone} {name}", text)
     letter = render.render_letter(case)
     assert letter.endswith("\n") and "\n\n\n" not in letter
-    assert render.format_date(rules.effective_date(case)) in letter
+    assert render.format_date(rules.effective_date(case), case.language) in letter
     # The case's own script and handover render too, not only the generated ones.
     assert_clean("script", render.render_script(case))
     assert_clean("handover", render.render_handover(case))
