@@ -83,7 +83,8 @@ class ReviewStep(StepPane):
     BINDINGS = [
         Binding("ctrl+k", "mark_ready", "Mark ready", id="review.ready"),
         Binding("ctrl+k", "back_to_draft", "Back to draft", id="review.draft"),
-        Binding("ctrl+d", "screen.call_done", "Call done", id="review.call_done"),
+        # Not in the footer (full at 80 columns): the Call done button shows the key.
+        Binding("ctrl+d", "screen.call_done", "Call done", show=False, id="review.call_done"),
     ]
 
     DEFAULT_CSS = """
