@@ -13,6 +13,7 @@ without the app, for scripts and quick looks::
     clientexit export PATH          the documents as text, email drafts or calendar events
     clientexit done PATH            record that the call took place (date, what was agreed)
     clientexit trash [--empty]      what is in the library's trash; empty it
+    clientexit serve [--port N]     the app in a browser tab, on 127.0.0.1 only
 
 Results go to stdout, messages and errors to stderr. Exit status: 0 on success,
 1 when a file has problems or cannot be read or written, 2 on a usage error, and
@@ -256,7 +257,30 @@ def build_parser() -> argparse.ArgumentParser:
         "which deletes them for good.",
     )
     sub.add_argument("--empty", action="store_true", help="delete everything in the trash")
+
+    sub = command(
+        "serve",
+        "open the app in a browser tab",
+        "Serve the app to your web browser, on this computer only (127.0.0.1): each "
+        "browser tab runs the app on the same library. Press Ctrl+C to stop.",
+    )
+    sub.add_argument(
+        "--port",
+        type=_port,
+        metavar="N",
+        help="the port to listen on (default: the first free one from 8000)",
+    )
     return parser
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {port} (use 1024-65535)")
+    return port
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1163,6 +1187,16 @@ def _cmd_trash(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- serve
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    # Here, not at the top: aiohttp and textual-serve load only for this command.
+    from clientexit.serve import serve
+
+    return serve(_library(args), args.port)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "": _cmd_app,
     "new": _cmd_new,
@@ -1174,4 +1208,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": _cmd_export,
     "done": _cmd_done,
     "trash": _cmd_trash,
+    "serve": _cmd_serve,
 }
