@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,10 +42,17 @@ class ClientExitApp(App[None]):
         self.rehearse_on_open = rehearse is not None and open_path is None
         self.open_step = Step.SCRIPT if self.rehearse_on_open else Step.CONTRACT
         self.start_new = new
+        self.editor_runner: Callable[[list[str]], int] = self.run_editor_suspended
+        """Runs the user's editor on a file and returns its exit status; tests replace it."""
+        # The user's look is applied here, before the first frame is drawn.
+        self.apply_settings()
 
     def on_mount(self) -> None:
         from clientexit.core import render
         from clientexit.tui.screens.library import LibraryScreen
+
+        if self.settings_warning:
+            self.notify(self.settings_warning, title="Settings", severity="warning", timeout=10)
 
         # The library's own templates (LIBRARY/templates/<lang>/<tone>/) override ours.
         render.use_library(self.library)
@@ -171,6 +178,127 @@ class ClientExitApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    # -- looks -------------------------------------------------------------------
+
+    def apply_settings(self) -> None:
+        """Use the theme remembered in ``LIBRARY/.settings.toml``; a bad file only warns."""
+        from clientexit.core import settings
+
+        self.settings, self.settings_warning = settings.load(self.library)
+        name = self.settings.theme
+        if name in self.available_themes:
+            self.theme = name
+        elif name:
+            self.settings_warning = (
+                f"{settings.settings_path(self.library)}: there is no theme called "
+                f"{name!r}; using the default theme."
+            )
+
+    def watch_theme(self, name: str) -> None:
+        # Remember the user's own choice (the command palette's "Change theme"), not
+        # the one applied from the settings at start.
+        remembered = getattr(self, "settings", None)
+        if remembered is None or not self.is_running or name == remembered.theme:
+            return
+        from clientexit.core import settings
+        from clientexit.core.store import StoreError
+
+        remembered.theme = name
+        try:
+            settings.save(remembered, self.library)
+        except StoreError as error:
+            self.notify(str(error), title="Theme not remembered", severity="warning")
+
+    # -- the user's editor ----------------------------------------------------------
+
+    def run_editor_suspended(self, command: list[str]) -> int:
+        """Hand the terminal to the editor until it exits; its exit status."""
+        import subprocess
+
+        with self.suspend():
+            return subprocess.run(command, check=False).returncode
+
+    def edit_text(self, text: str, *, name: str, what: str) -> str | None:
+        """Open ``text`` in the user's editor ($VISUAL, $EDITOR, else vi) and return the result.
+
+        The text is written to ``name`` in a fresh private folder (0700, random
+        name) as a file only the user can read (0600); both are removed when the
+        editor exits. Returns None, after telling the user why, when the editor
+        cannot start, fails, or leaves the text unchanged. ``what`` names the text
+        in those messages ("the letter").
+        """
+        import os
+        import shlex
+        import shutil
+        import tempfile
+
+        from textual.app import SuspendNotSupported
+
+        setting = (
+            os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip() or "vi"
+        )
+        title = "Cannot open your editor"
+        try:
+            command = shlex.split(setting)
+        except ValueError as error:
+            self.notify(f"$EDITOR is {setting!r}, which cannot be read: {error}.", title=title)
+            return None
+        if not command or shutil.which(command[0]) is None:
+            self.notify(
+                f"There is no editor called {command[0] if command else setting!r} on this "
+                "computer. Set $EDITOR to the one you use, e.g. EDITOR=nano.",
+                title=title,
+                severity="error",
+                timeout=10,
+            )
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="clientexit-"))
+        try:
+            path = folder / name
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text if text.endswith("\n") else text + "\n")
+            try:
+                status = self.editor_runner([*command, str(path)])
+            except SuspendNotSupported:
+                self.notify(
+                    "This screen cannot hand the terminal to an editor (in a browser tab, "
+                    "for one). Edit the text in the app instead.",
+                    title=title,
+                    severity="error",
+                )
+                return None
+            except OSError as error:
+                self.notify(
+                    f"{command[0]} could not start: {error.strerror or error}.",
+                    title=title,
+                    severity="error",
+                )
+                return None
+            if status != 0:
+                self.notify(
+                    f"The editor ended with an error (status {status}), so {what} was "
+                    "left as it was.",
+                    severity="warning",
+                    timeout=8,
+                )
+                return None
+            try:
+                edited = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                self.notify(
+                    f"The edited text could not be read back ({error}), so {what} was "
+                    "left as it was.",
+                    severity="error",
+                )
+                return None
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        if edited.strip() == text.strip():
+            self.notify(f"No change to {what}.", timeout=3)
+            return None
+        return edited
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from clientexit.tui.commands import commands_for

@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from clientexit.tui.app import ClientExitApp
+    from clientexit.tui.screens.wizard import WizardScreen
 
 
 def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
@@ -49,3 +50,53 @@ def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
             screen.action_call_done,
         )
         yield SystemCommand("Back to library", "Close this case (escape)", screen.action_close)
+        yield from output_commands(screen)
+    yield SystemCommand(
+        "Theme…", "Choose the colours; remembered for next time", app.action_change_theme
+    )
+
+
+def output_commands(screen: WizardScreen) -> Iterator[SystemCommand]:
+    """Copy, edit and export: the case's words, where the user needs them."""
+    from clientexit.core.rules import Step
+    from clientexit.tui.widgets.step_review import ReviewStep, letter_edited
+    from clientexit.tui.widgets.step_script import ScriptStep
+
+    review = screen.pane(Step.REVIEW)
+    if isinstance(review, ReviewStep):
+        for what, name in (
+            ("letter", "the letter"),
+            ("referral", "the referral email"),
+            ("handover", "the handover list"),
+        ):
+            yield SystemCommand(
+                f"Copy {name}",
+                "As plain text, to paste into an email (c on the Review step)",
+                lambda what=what: review.action_copy(what),
+            )
+        yield SystemCommand(
+            "Edit the letter in your editor",
+            "Opens $VISUAL or $EDITOR; what you save is the letter from then on (e on Review)",
+            review.action_edit_letter,
+        )
+        if letter_edited(screen.case):
+            yield SystemCommand(
+                "Use the generated letter again",
+                "Replace your edited letter with the one written from the case",
+                review.action_use_generated_letter,
+            )
+        yield SystemCommand(
+            "Export…",
+            "The letter, script, emails or dates to a file (x on the Review step)",
+            review.action_export,
+        )
+    script = screen.pane(Step.SCRIPT)
+    if screen.current is Step.SCRIPT and isinstance(script, ScriptStep):
+        yield SystemCommand(
+            "Copy the script line", "The line under the cursor (c)", script.action_copy_line
+        )
+        yield SystemCommand(
+            "Edit the script line in your editor",
+            "Opens $VISUAL or $EDITOR on the line under the cursor (e)",
+            script.action_edit_in_editor,
+        )

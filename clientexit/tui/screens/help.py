@@ -36,6 +36,7 @@ def keys_table(title: str, bindings: list[BindingType]) -> str:
 def help_markdown(current: Screen | None) -> str:
     """The whole help text, with the keys of the current screen first."""
     from clientexit.tui.app import ClientExitApp
+    from clientexit.tui.screens.export import ExportDialog
     from clientexit.tui.screens.library import LibraryScreen
     from clientexit.tui.screens.record import RecordDialog
     from clientexit.tui.screens.rehearsal import RehearsalScreen
@@ -53,6 +54,7 @@ def help_markdown(current: Screen | None) -> str:
         (RehearsalScreen, "Rehearsal", list(RehearsalScreen.BINDINGS)),
         (RecordTable, "Tables in the wizard", list(RecordTable.BINDINGS)),
         (RecordDialog, "Forms", list(RecordDialog.BINDINGS)),
+        (ExportDialog, "Export", list(ExportDialog.BINDINGS)),
         (ClientExitApp, "Everywhere", list(ClientExitApp.BINDINGS)),
     ]
     sections.sort(key=lambda s: not (current is not None and isinstance(current, s[0])))

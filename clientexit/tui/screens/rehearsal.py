@@ -88,6 +88,7 @@ ACTION_MODES: dict[str, set[Mode]] = {
     "shaky": {Mode.ANSWER},
     "scroll_line": {*RUNNING, Mode.EDITING},
     "money": {Mode.EMPTY, Mode.COUNTDOWN, *RUNNING, Mode.SUMMARY},
+    "copy": RUNNING,
     "end": {Mode.COUNTDOWN, *RUNNING},
     "cancel_edit": {Mode.EDITING},
     "generate": {Mode.EMPTY},
@@ -162,6 +163,7 @@ class RehearsalScreen(Screen[None]):
         Binding("r", "again", "Again", id="rehearsal.again"),
         Binding("n", "new_drill", "New drill", id="rehearsal.new_drill"),
         Binding("m", "money", "Money", id="rehearsal.money"),
+        Binding("c", "copy", "Copy the line", show=False, id="rehearsal.copy"),
         Binding("escape", "cancel_edit", "Cancel edit", id="rehearsal.cancel_edit"),
         Binding("escape", "end", "End", id="rehearsal.end"),
         Binding("q", "end", "End run", show=False, id="rehearsal.end_q"),
@@ -662,6 +664,25 @@ class RehearsalScreen(Screen[None]):
     def action_scroll_line(self, direction: int) -> None:
         stage = self.query_one("#stage")
         stage.scroll_relative(y=direction * 2, animate=False)
+
+    def action_copy(self) -> None:
+        """Copy what is on screen: the line, the client's objection, or the prepared answer."""
+        run = self.run
+        interruption = run.interruption
+        if interruption is None:
+            line = run.line()
+            text, what = (line.text if line else ""), f"Line {run.index + 1}"
+        elif interruption.revealed:
+            text = run.objections[interruption.objection].response
+            what = "Prepared answer"
+        else:
+            text, what = run.objections[interruption.objection].client, "Objection"
+        text = text.strip()
+        if not text:
+            self.notify(f"Nothing to copy: {what.lower()} is empty.", timeout=3)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"{what} copied ({len(text):,} characters).", timeout=2)
 
     def action_money(self) -> None:
         self.app.push_screen(MoneyCard(self.case))

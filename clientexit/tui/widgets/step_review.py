@@ -13,13 +13,13 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Markdown, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from clientexit.core import render, rules
+from clientexit.core import leak, render, rules
 from clientexit.core.model import Case, Status
 from clientexit.core.rules import Finding, Level, Step
 from clientexit.tui.screens.confirm import ConfirmDialog
@@ -44,6 +44,13 @@ DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("handover", "Handover"),
 )
 
+COPIED: dict[str, str] = {
+    "letter": "Letter",
+    "referral": "Referral email",
+    "handover": "Handover list",
+}
+"""How the notification names what was copied."""
+
 
 @dataclass
 class GoToStep(Message):
@@ -58,6 +65,22 @@ def _shorter(path: Path) -> str:
         return f"~/{path.relative_to(Path.home())}"
     except ValueError:
         return str(path)
+
+
+def letter_edited(case: Case) -> bool:
+    """Whether the letter is the user's own edit rather than the one written from the case."""
+    return bool(case.letter.text.strip())
+
+
+def plain_document(case: Case, what: str) -> str:
+    """A document as plain text for the clipboard ("" when the case has none); may raise."""
+    made = {
+        "letter": render.render_letter,
+        "referral": render.referral_email,
+        "handover": render.render_handover,
+    }
+    markdown = made[what](case)
+    return render.markdown_to_text(markdown) if markdown.strip() else ""
 
 
 def document(case: Case, what: str) -> str:
@@ -85,6 +108,20 @@ class ReviewStep(StepPane):
         Binding("ctrl+k", "back_to_draft", "Back to draft", id="review.draft"),
         # Not in the footer (full at 80 columns): the Call done button shows the key.
         Binding("ctrl+d", "screen.call_done", "Call done", show=False, id="review.call_done"),
+        # Not in the footer (it is full at 80 columns): the buttons above the documents
+        # show these keys. One key copies the document on the open tab.
+        *(
+            Binding(
+                "c",
+                f"copy('{key}')",
+                f"Copy the {title.lower()} (on its tab)",
+                show=False,
+                id=f"review.copy_{key}",
+            )
+            for key, title in DOCUMENTS
+        ),
+        Binding("e", "edit_letter", "Edit the letter in your editor", show=False, id="review.edit"),
+        Binding("x", "export", "Export to a file", show=False, id="review.export"),
     ]
 
     DEFAULT_CSS = """
@@ -120,6 +157,14 @@ class ReviewStep(StepPane):
             &:focus { background-tint: $foreground 5%; }
         }
         .document > Markdown { margin: 0; padding: 0; background: $surface; }
+        #letter-edited {
+            height: auto;
+            margin-top: 1;
+            padding: 0 1;
+            border-left: outer $warning;
+            & > Static { color: $text-warning; height: auto; }
+            & > Button { margin-top: 1; }
+        }
     }
     """
 
@@ -149,6 +194,17 @@ class ReviewStep(StepPane):
             "confirms in writing what you said.",
             classes="advice",
         )
+        with Horizontal(classes="review-actions"):
+            yield Button("Copy  c", id="copy")
+            yield Button("Edit letter  e", id="edit-letter")
+            yield Button("Export…  x", id="export")
+        with Vertical(id="letter-edited"):
+            yield Static(
+                "✎ The letter is your own edit (e edits it again). It no longer follows "
+                "changes to the case.",
+                id="letter-edited-note",
+            )
+            yield Button("Use the generated letter again", id="letter-generated")
         with TabbedContent(id="documents"):
             for key, title in DOCUMENTS:
                 with TabPane(title, id=f"tab-{key}"), VerticalScroll(classes="document"):
@@ -164,6 +220,7 @@ class ReviewStep(StepPane):
         self.show_findings()
         self.show_status()
         self.show_documents()
+        self.show_letter_state()
 
     def step_label(self, step: Step) -> str:
         """``1 Contract``: the number and heading the step list shows."""
@@ -268,7 +325,45 @@ class ReviewStep(StepPane):
                 self.sources[key] = text
                 self.query_one(f"#{key}-doc", Markdown).update(text)
 
+    def show_letter_state(self) -> None:
+        edited = letter_edited(self.case)
+        self.query_one("#letter-edited").display = edited
+        # Disabled too, so a hidden button can never take the focus.
+        self.query_one("#letter-generated", Button).disabled = not edited
+
+    @property
+    def shown_document(self) -> str:
+        """The document on the open tab: ``letter``, ``referral`` or ``handover``."""
+        active = self.query_one("#documents", TabbedContent).active
+        return active.removeprefix("tab-") or DOCUMENTS[0][0]
+
     # -- events --------------------------------------------------------------------
+
+    @on(TabbedContent.TabActivated, "#documents")
+    def tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        # The copy key copies the open tab's document: the footer follows.
+        self.refresh_bindings()
+
+    @on(Button.Pressed, "#copy")
+    def copy_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_copy(self.shown_document)
+
+    @on(Button.Pressed, "#edit-letter")
+    def edit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_edit_letter()
+
+    @on(Button.Pressed, "#export")
+    def export_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_export()
+
+    @on(Button.Pressed, "#letter-generated")
+    def generated_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_use_generated_letter()
 
     @on(OptionList.OptionSelected, "#checklist")
     def finding_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -308,6 +403,8 @@ class ReviewStep(StepPane):
             return self.case.status is Status.DRAFT
         if action == "back_to_draft":
             return self.case.status is not Status.DRAFT
+        if action == "copy":
+            return bool(parameters) and parameters[0] == self.shown_document
         return True
 
     def set_status(self, status: Status) -> None:
@@ -345,3 +442,99 @@ class ReviewStep(StepPane):
                 return
         self.set_status(Status.DRAFT)
         self.notify("Back to draft.", timeout=3)
+
+    @work(exclusive=True, group="copy")
+    async def action_copy(self, what: str) -> None:
+        """Copy a document as plain text, asking first when private words are in it."""
+        name = leak.DOCUMENT_NAMES.get(what, what)
+        try:
+            text = plain_document(self.case, what)
+            found = leak.scan(self.case, (what,))
+        except Exception as error:  # a broken template: say so, copy nothing
+            self.notify(f"Could not write {name}: {error}", severity="error")
+            return
+        if not text.strip():
+            self.notify(
+                "Nothing to copy: this case gives no referral, so there is no referral email."
+                if what == "referral"
+                else f"Nothing to copy: {name} is empty.",
+                severity="warning",
+            )
+            return
+        if found and not await self.app.push_screen_wait(leak_question(found, name, "Copy")):
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"{COPIED[what]} copied ({len(text):,} characters).", timeout=4)
+
+    def action_edit_letter(self) -> None:
+        """Open the letter in the user's editor; what comes back is the letter from now on."""
+        from clientexit.tui.app import ClientExitApp
+
+        app = self.app
+        if not isinstance(app, ClientExitApp):
+            return
+        try:
+            current = render.render_letter(self.case)
+        except Exception as error:  # a broken template: nothing to edit
+            self.notify(f"Could not write the letter: {error}", severity="error")
+            return
+        edited = app.edit_text(current, name="letter.md", what="the letter")
+        if edited is None:
+            return
+        if not edited.strip():
+            self.notify("The letter cannot be empty: it was left as it was.", severity="warning")
+            return
+        self.case.letter.text = edited.strip("\n").rstrip() + "\n"
+        self.edited("letter")
+        self.query_one("#documents", TabbedContent).active = "tab-letter"
+        self.refresh_from_case()
+        self.notify("Letter changed: every export and copy uses your version now.", timeout=5)
+
+    @work(exclusive=True, group="letter")
+    async def action_use_generated_letter(self) -> None:
+        if not letter_edited(self.case):
+            self.notify("The letter is already the one written from the case.")
+            return
+        again = await self.app.push_screen_wait(
+            ConfirmDialog(
+                "Use the generated letter again?",
+                detail="Your edited letter will be replaced by the one written from the "
+                "case as it is now.",
+                yes="Use the generated letter",
+                no="Keep my edit",
+                danger=True,
+            )
+        )
+        if not again:
+            return
+        self.case.letter.text = ""
+        self.edited("letter")
+        self.refresh_from_case()
+        self.notify("The letter is the generated one again.", timeout=3)
+
+    def action_export(self) -> None:
+        from clientexit.tui.screens.export import ExportDialog
+
+        self.app.push_screen(
+            ExportDialog(
+                self.case,
+                case_path=getattr(self.screen, "path", None),
+                library=getattr(self.screen, "library", Path.cwd()),
+                what=self.shown_document,
+            )
+        )
+
+
+def leak_question(found: list[leak.Leak], name: str, verb: str) -> ConfirmDialog:
+    """Ask before ``name`` with private words in it leaves the app (copied or exported)."""
+    lines = leak.summary(found)
+    shown = "\n".join(f"• {line}" for line in lines[:3])
+    if len(lines) > 3:
+        shown += f"\n• and {len(lines) - 3} more"
+    return ConfirmDialog(
+        f"Words from your private notes are in {name}. {verb} it anyway?",
+        detail=f"{shown}\nReword them on the step named, or {verb.lower()} it anyway.",
+        yes=f"{verb} anyway",
+        no="Cancel",
+        danger=True,
+    )

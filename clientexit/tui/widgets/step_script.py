@@ -105,6 +105,8 @@ class ScriptStep(StepPane):
         Binding("ctrl+g", "generate", "Generate", id="script.generate"),
         Binding("ctrl+o", "common_objections", "Common objections", id="script.objections"),
         Binding("ctrl+e", "rehearse", "Rehearse", id="script.rehearse"),
+        Binding("c", "copy_line", "Copy line", show=False, id="script.copy"),
+        Binding("e", "edit_in_editor", "Edit in your editor", show=False, id="script.editor"),
     ]
 
     DEFAULT_CSS = """
@@ -258,7 +260,10 @@ class ScriptStep(StepPane):
         return True
 
     def show_rehearsals(self) -> None:
-        hint = "Rehearse it line by line: press ctrl+e."
+        hint = (
+            "Rehearse it line by line: press ctrl+e. On a line, c copies it and e opens it "
+            "in your editor."
+        )
         if not self.lines:
             hint = "Once you have a script, rehearse it line by line: press ctrl+e."
         self.query_one("#rehearse-hint", Static).update(hint)
@@ -487,6 +492,49 @@ class ScriptStep(StepPane):
         self.show_objections(cursor=first)
         self.changed("script.objections")
         self.notify(f"Added {plural(len(new), 'prepared answer')}.", timeout=3)
+
+    def selected_line(self) -> int | None:
+        """The index of the script line under the cursor; None (after saying so) when none."""
+        index = self.query_one("#lines", RecordTable).cursor
+        if 0 <= index < len(self.lines):
+            return index
+        self.notify(
+            "There is no script line yet: ctrl+g writes a script from your case.",
+            severity="warning",
+        )
+        return None
+
+    def action_copy_line(self) -> None:
+        index = self.selected_line()
+        if index is None:
+            return
+        text = self.lines[index].text.strip()
+        if not text:
+            self.notify(f"Nothing to copy: line {index + 1} is empty.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Line {index + 1} copied ({len(text):,} characters).", timeout=3)
+
+    def action_edit_in_editor(self) -> None:
+        """Open the selected line in the user's editor; what comes back is the line."""
+        from clientexit.tui.app import ClientExitApp
+
+        index = self.selected_line()
+        if index is None or not isinstance(self.app, ClientExitApp):
+            return
+        line = self.lines[index]
+        what = f"line {index + 1}"
+        edited = self.app.edit_text(line.text, name=f"script-line-{index + 1}.txt", what=what)
+        if edited is None:
+            return
+        text = edited.strip()
+        if not text:
+            self.notify(f"A line cannot be empty: {what} was left as it was.", severity="warning")
+            return
+        line.text = text
+        self.show_lines(cursor=index)
+        self.changed("script.lines")
+        self.notify(f"Line {index + 1} changed.", timeout=3)
 
     def action_rehearse(self) -> None:
         rehearse = getattr(self.app, "action_rehearse", None)
