@@ -120,6 +120,11 @@ class UpcomingPanel(Vertical):
             padding: 0;
             background: transparent;
             &:focus { border: none; background-tint: $foreground 5%; }
+            /* The cursor shows only while the list has the focus: calm when just glanced at. */
+            &:blur > .option-list--option-highlighted {
+                background: transparent;
+                text-style: none;
+            }
         }
     }
     """
