@@ -23,11 +23,17 @@ folder (see the README, "Adding a language").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from clientexit.core.model import Case
 
 ENGLISH = "en"
 
@@ -230,3 +236,123 @@ def days(count: int, language: str = ENGLISH) -> str:
     """``30 days``, ``1 giorno``, ``22 dni``, ``5 dni``: a number of days, in words that agree."""
     words = _DAY_WORDS[formatting_language(language)]
     return f"{count} {plural(count, language, **words)}"
+
+
+# --- changing a case's language ------------------------------------------------------------
+
+
+@dataclass
+class Rewrite:
+    """One piece of a case's client-facing text, written afresh in another language."""
+
+    field: str
+    """The case field, as the screens name edits: ``script.lines``, ``handover.items``..."""
+    label: str
+    """What the user calls it: ``your call script``."""
+    edited: bool
+    """True when the user changed it from what clientexit wrote: replacing it loses work."""
+    apply: Callable[[Case], None]
+    """Puts the fresh text into the case."""
+
+
+def _language_tag(language: str) -> str:
+    return language.strip().lower().replace("_", "-").split("-")[0]
+
+
+_TAG = re.compile(r"^[a-z]{2,3}$")
+
+
+def language_of(case: Case) -> str:
+    """The case's language as a primary subtag (``pt-BR`` is ``pt``); ``en`` when unusable.
+
+    This picks the template folder; a language without one still falls back to
+    English templates there, and :func:`formatting_language` to English forms.
+    """
+    tag = _language_tag(case.language)
+    return tag if _TAG.match(tag) else ENGLISH
+
+
+def rewrites(case: Case, language: str) -> list[Rewrite]:
+    """What changing ``case`` to ``language`` would write afresh, and what of it was edited.
+
+    Text the case holds that is exactly what clientexit generates in the case's
+    current language (the script, the prepared answers, the handover list, the
+    referral paragraph, the letter) can be replaced by the same text in ``language``
+    without losing anything; text the user changed is ``edited`` and should be
+    replaced only when they say so. Empty text is not listed: it is generated in
+    the case's language whenever it is shown. Raises ``render.TemplateProblem``
+    when a template is broken.
+    """
+    from clientexit.core import render
+
+    after = copy.deepcopy(case)
+    after.language = language
+    if _language_tag(case.language) == _language_tag(language):
+        return []
+    found: list[Rewrite] = []
+
+    if case.script.lines:
+        fresh_lines = render.generate_script(after)
+        was = [(line.part, line.text) for line in render.generate_script(case)]
+        found.append(
+            Rewrite(
+                "script.lines",
+                "your call script",
+                [(line.part, line.text) for line in case.script.lines] != was,
+                lambda c: setattr(c.script, "lines", copy.deepcopy(fresh_lines)),
+            )
+        )
+    if case.script.objections:
+        fresh_answers = render.default_objections(after)
+        was_answers = [(o.client, o.response) for o in render.default_objections(case)]
+        found.append(
+            Rewrite(
+                "script.objections",
+                "your prepared answers",
+                [(o.client, o.response) for o in case.script.objections] != was_answers,
+                lambda c: setattr(c.script, "objections", copy.deepcopy(fresh_answers)),
+            )
+        )
+    if case.handover.items:
+        fresh_items = render.default_handover_items(after)
+        was_items = [item.text for item in render.default_handover_items(case)]
+        done = [item.done for item in case.handover.items]
+        same_shape = len(fresh_items) == len(done)
+
+        def put_items(c: Case) -> None:
+            items = copy.deepcopy(fresh_items)
+            if same_shape:
+                # The same checklist in other words: what was ticked stays ticked.
+                for item, ticked in zip(items, done, strict=True):
+                    item.done = ticked
+            c.handover.items = items
+
+        found.append(
+            Rewrite(
+                "handover.items",
+                "your handover list",
+                [item.text for item in case.handover.items] != was_items,
+                put_items,
+            )
+        )
+    if case.referral.message.strip():
+        fresh_referral = render.generated_referral(after)
+        found.append(
+            Rewrite(
+                "referral.message",
+                "your referral paragraph",
+                case.referral.message.strip() != render.generated_referral(case).strip(),
+                lambda c: setattr(c.referral, "message", fresh_referral),
+            )
+        )
+    if case.letter.text.strip():
+        fresh_letter = render.generated_letter(after)
+        found.append(
+            Rewrite(
+                "letter.text",
+                "your letter",
+                case.letter.text.strip() != render.generated_letter(case).strip(),
+                lambda c: setattr(c.letter, "text", fresh_letter),
+            )
+        )
+    return found

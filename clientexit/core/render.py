@@ -60,8 +60,6 @@ DEFAULT_LANGUAGE = "en"
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}$")
-
 USER_TEMPLATES = "templates"
 """The folder inside the library where the user's own templates live."""
 
@@ -469,8 +467,7 @@ def _first_name(contact: str, language: str = DEFAULT_LANGUAGE) -> str:
 
 
 def _language(case: Case) -> str:
-    tag = case.language.strip().lower().replace("_", "-").split("-")[0]
-    return tag if _LANGUAGE_TAG.match(tag) else DEFAULT_LANGUAGE
+    return languages.language_of(case)
 
 
 def _tone(value: Tone | str) -> str:

@@ -1,8 +1,12 @@
-"""Step 3, the tone: how you will sound, and the one reason you will give.
+"""Step 3, the tone: how you will sound, the one reason you will give, and in which language.
 
 The reason is the only "why" the client hears. It is chosen from a few framings
 that shift the weight off the client without lying, or written in the user's
 own words; nothing from the internal reasons log is ever shown or used here.
+
+The language is the client's: every letter, script line and email is written in
+it. Changing it rewrites the text the user has not touched and asks before
+replacing anything they edited.
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import HorizontalGroup, VerticalGroup
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
 
-from clientexit.core import render, rules
+from clientexit.core import languages, render, rules
 from clientexit.core.model import Case, Reason, Tone
 from clientexit.core.rules import Step
+from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.widgets.step import StepPane
 
 TONES: dict[Tone, tuple[str, str]] = {
@@ -44,6 +49,19 @@ REASONS: dict[Reason, tuple[str, str]] = {
     Reason.CUSTOM: ("In my own words", "one true sentence about your side of things"),
 }
 """Each framing of the one reason, and what it tells the client."""
+
+
+def language_options(current: str) -> list[tuple[str, str]]:
+    """The languages to choose from, each named in itself; a case's unknown language too.
+
+    A case written by hand may name a language clientexit has no templates for:
+    it stays choosable (so opening the step changes nothing), and says what it gets.
+    """
+    options = [(name, code) for code, name in languages.LANGUAGE_NAMES.items()]
+    if current not in languages.LANGUAGE_NAMES:
+        options.append((f"{current} (no templates: English text)", current))
+    return options
+
 
 NARROW_WIDTH = 90
 """Below this many columns the three tone previews stack instead of sitting side by side."""
@@ -108,6 +126,8 @@ class ToneStep(StepPane):
         .note.-chosen { border-left: outer $primary; padding-left: 1; color: $text; }
         .group-label { margin-top: 1; color: $text-muted; text-style: bold; }
         #reason-text-field { height: auto; }
+        #language { width: 36; max-width: 100%; }
+        #language-note { height: auto; color: $text-muted; padding: 0 1 0 2; }
         #reason-said {
             height: auto;
             padding: 0 1;
@@ -183,6 +203,18 @@ class ToneStep(StepPane):
         )
         yield Static("", id="script-advice", classes="advice", markup=False)
 
+        yield Label("The client's language", classes="group-label")
+        yield Select(
+            language_options(languages.language_of(self.case)),
+            value=languages.language_of(self.case),
+            allow_blank=False,
+            id="language",
+        )
+        yield Static(
+            "The letter, the script, the emails and the handover are written in it.",
+            id="language-note",
+        )
+
         yield Label("How the call opens in each tone", classes="group-label")
         with HorizontalGroup(id="previews"):
             for value in TONES:
@@ -229,6 +261,11 @@ class ToneStep(StepPane):
             name = TONES[preview.tone][0]
             preview.border_title = f"{name} · chosen" if chosen else name
 
+        language = self.query_one("#language", Select)
+        if language.value != languages.language_of(case):
+            language.set_options(language_options(languages.language_of(case)))
+            language.value = languages.language_of(case)
+
     def _press(self, button_id: str) -> None:
         # Pressing a button posts RadioSet.Changed; the handlers ignore a press that
         # matches the case, so filling the form never counts as an edit.
@@ -270,6 +307,54 @@ class ToneStep(StepPane):
     def preview_clicked(self, event: TonePreview.Chosen) -> None:
         event.stop()
         self.choose_tone(event.tone)
+
+    @on(Select.Changed, "#language")
+    def language_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != languages.language_of(self.case):
+            self.choose_language(event.value)
+
+    @work(exclusive=True, group="language")
+    async def choose_language(self, language: str) -> None:
+        """Write the case in ``language``: untouched text afresh, edited text only if asked."""
+        case = self.case
+        name = languages.language_name(language)
+        try:
+            plan = languages.rewrites(case, language)
+        except Exception as error:  # a broken template must not stop the choice itself
+            self.notify(f"Could not write the text in {name}: {error}", severity="error")
+            plan = []
+        edited = [rewrite for rewrite in plan if rewrite.edited]
+        replace = False
+        if edited:
+            labels = [rewrite.label for rewrite in edited]
+            replace = await self.app.push_screen_wait(
+                ConfirmDialog(
+                    f"You have edited {render.join_and(labels)}. Replace "
+                    f"{'it' if len(edited) == 1 else 'them'} with fresh text in {name}? "
+                    "Your edits will be lost.",
+                    detail="What you have not changed is rewritten in the new language "
+                    "either way. Keep yours to translate it yourself.",
+                    yes="Replace",
+                    no="Keep mine",
+                    danger=True,
+                )
+            )
+        case.language = language
+        self.edited("language")
+        rewritten = [rewrite for rewrite in plan if replace or not rewrite.edited]
+        for rewrite in rewritten:
+            rewrite.apply(case)
+            self.edited(rewrite.field)
+        self.refresh_from_case()
+        kept = [rewrite.label for rewrite in edited if not replace]
+        said = f"Now writing in {name}."
+        if rewritten:
+            said += f" Rewrote {render.join_and([r.label for r in rewritten])}."
+        if kept:
+            them = "it" if len(kept) == 1 else "them"
+            said += f" Kept {render.join_and(kept)} as you wrote {them}."
+        self.notify(said, timeout=5)
 
     def choose_tone(self, tone: Tone) -> None:
         if tone is self.case.tone.choice:
