@@ -51,9 +51,6 @@ def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
         )
         yield SystemCommand("Back to library", "Close this case (escape)", screen.action_close)
         yield from output_commands(screen)
-    yield SystemCommand(
-        "Theme…", "Choose the colours; remembered for next time", app.action_change_theme
-    )
 
 
 def output_commands(screen: WizardScreen) -> Iterator[SystemCommand]:

@@ -284,7 +284,14 @@ class ExportDialog(ModalScreen[Path | None]):
         name = default_name(self.case, self.case_path, self.what, self.fmt)
         self.suggested = shown_path(self.folder / name)
         field.value = self.suggested
-        field.cursor_position = len(field.value)
+        field.call_after_refresh(self.show_file_name)
+
+    def show_file_name(self) -> None:
+        """Scroll the path field to its end: the file name is the part that changes."""
+        field = self.query_one("#export-path", Input)
+        # Moving the cursor is what scrolls an Input; it is already at the end, so go there.
+        field.action_home()
+        field.action_end()
 
     def show_choice(self) -> None:
         """The format's use, the email's gaps, and the leak guard's findings for this choice."""
