@@ -575,3 +575,48 @@ def test_every_export_choice_the_core_offers_is_in_the_dialog() -> None:
     assert offered["letter"] == ("md", "txt", "eml")
     assert offered["script"] == ("md", "txt")
     assert offered["dates"] == ("ics",)
+
+
+async def test_export_to_a_path_under_a_file_says_why_and_writes_nothing(tmp_path: Path) -> None:
+    path = copy_sample(tmp_path)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    app = build_app(library=path.parent)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_export(app, pilot, path)
+        dialog.query_one("#export-path", Input).value = str(blocker / "letter.md")
+        await pilot.click("#export")
+        await pilot.pause()
+        assert app.screen is dialog
+        problem = str(dialog.query_one("#export-problem", Static).render())
+        assert "is a file, not a folder" in problem
+        assert blocker.read_text(encoding="utf-8") == ""
+
+
+async def test_the_palette_offers_copy_edit_and_export_in_a_case(tmp_path: Path) -> None:
+    from clientexit.tui.commands import commands_for
+
+    path = copy_sample(tmp_path)
+    app = build_app(library=path.parent)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_at(app, pilot, path, Step.SCRIPT)
+        titles = [command.title for command in commands_for(app, screen)]
+        for title in (
+            "Copy the letter",
+            "Copy the referral email",
+            "Edit the letter in your editor",
+            "Export…",
+            "Copy the script line",
+            "Edit the script line in your editor",
+        ):
+            assert title in titles
+        # Only an edited letter can go back to the generated one.
+        assert "Use the generated letter again" not in titles
+        screen.case.letter.text = "My own letter.\n"
+        titles = [command.title for command in commands_for(app, screen)]
+        assert "Use the generated letter again" in titles
+
+        copy = next(c for c in commands_for(app, screen) if c.title == "Copy the letter")
+        copy.callback()
+        await pilot.pause()
+        assert app.clipboard == render.markdown_to_text("My own letter.\n")
