@@ -219,6 +219,23 @@ async def test_c_in_the_rehearsal_copies_the_current_line(tmp_path: Path) -> Non
         assert app.clipboard == case.script.lines[1].text.strip()
         assert any(m.startswith("Line 2 copied") for m in messages(app))
 
+        # In the objection drill: the client's words, then the prepared answer.
+        await pilot.press("d")
+        for _ in range(len(case.script.lines)):
+            if screen.run.interruption is not None:
+                break
+            await pilot.press("space")
+        interruption = screen.run.interruption
+        assert interruption is not None
+        objection = case.script.objections[interruption.objection]
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == objection.client.strip()
+        await pilot.press("space", "c")
+        await pilot.pause()
+        assert app.clipboard == objection.response.strip()
+        assert any(m.startswith("Prepared answer copied") for m in messages(app))
+
 
 # -- the editor --------------------------------------------------------------------
 

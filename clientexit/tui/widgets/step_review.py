@@ -334,7 +334,8 @@ class ReviewStep(StepPane):
     @property
     def shown_document(self) -> str:
         """The document on the open tab: ``letter``, ``referral`` or ``handover``."""
-        active = self.query_one("#documents", TabbedContent).active
+        tabs = self.query("#documents")
+        active = tabs.first(TabbedContent).active if tabs else ""
         return active.removeprefix("tab-") or DOCUMENTS[0][0]
 
     # -- events --------------------------------------------------------------------
