@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
     """The actions of ``screen``'s own bindings, plus a few that have no key of their own."""
     from clientexit.tui.screens.library import LibraryScreen
+    from clientexit.tui.screens.rehearsal import RUNNING, RehearsalScreen
     from clientexit.tui.screens.wizard import STEP_PANES, WizardScreen
 
     if isinstance(screen, LibraryScreen):
@@ -51,6 +52,12 @@ def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
         )
         yield SystemCommand("Back to library", "Close this case (escape)", screen.action_close)
         yield from output_commands(screen)
+    elif isinstance(screen, RehearsalScreen) and screen.mode in RUNNING:
+        yield SystemCommand(
+            "Copy what is on screen",
+            "The line, the client's objection or your prepared answer (c)",
+            screen.action_copy,
+        )
 
 
 def output_commands(screen: WizardScreen) -> Iterator[SystemCommand]:

@@ -218,6 +218,10 @@ async def test_c_in_the_rehearsal_copies_the_current_line(tmp_path: Path) -> Non
         await pilot.pause()
         assert app.clipboard == case.script.lines[1].text.strip()
         assert any(m.startswith("Line 2 copied") for m in messages(app))
+        from clientexit.tui.commands import commands_for
+
+        titles = [c.title for c in commands_for(app, screen)]  # type: ignore[arg-type]
+        assert "Copy what is on screen" in titles
 
         # In the objection drill: the client's words, then the prepared answer.
         await pilot.press("d")
