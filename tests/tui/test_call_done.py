@@ -253,3 +253,32 @@ async def test_the_palette_and_the_help_know_call_done(library: Path) -> None:
         assert "Call done" in titles
         text = help_markdown(app.screen)
         assert "| `ctrl+d` | Call done |" in text
+
+
+async def test_a_new_case_without_addresses_gets_a_draft_and_is_told_what_is_missing(
+    library: Path,
+) -> None:
+    app = build_app(library=library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.new_case()
+        await pilot.pause()
+        wizard(app).open_step(Step.REVIEW)
+        await pilot.pause()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CallDoneDialog)
+        # No planned call: the day offered is today; no objections to tick.
+        assert dialog.query_one("#call-done-date", Input).value == "2026-11-28"
+        assert not dialog.query(SelectionList)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, ConfirmDialog)
+        assert "no recipient (To)" in summary.detail
+        await pilot.press("escape")
+        await pilot.pause()
+        path = wizard(app).path
+    assert path is not None and path.parent == library
+    assert load_case(path).status is Status.DONE
+    assert read_email(followup_file(library, path))["To"] == ""

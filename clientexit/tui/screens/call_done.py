@@ -366,11 +366,13 @@ async def write_followup(wizard: WizardScreen, case: Case, case_path: Path) -> P
             timeout=15,
         )
         return None
+    # A draft without an address still opens; say what to fill in before sending.
+    gaps = "".join(f"\nNote: {gap}." for gap in mail.warnings(case, "followup"))
     copy = await app.push_screen_wait(
         ConfirmDialog(
             "Follow-up email written",
-            detail=f"{target}\n\nOpen it in your mail client, read it once more and send it. "
-            "Copy its text to the clipboard too?",
+            detail=f"{target}\n{gaps}\nOpen it in your mail client, read it once more and "
+            "send it. Copy its text to the clipboard too?",
             yes="Copy the text",
             no="Close",
         )
