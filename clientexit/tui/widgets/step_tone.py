@@ -168,7 +168,8 @@ class ToneStep(StepPane):
         tone = self.case.tone
         yield Static(self.heading, classes="step-heading")
         yield Static(
-            "Choose how you will sound on the call and the one reason you will give.",
+            "Choose how you will sound on the call, the one reason you will give, "
+            "and the language the client reads and hears.",
             classes="step-intro",
         )
         yield Label("How you will sound", classes="group-label")
