@@ -175,8 +175,8 @@ class TestAcrossCases:
         rows = [
             summary("Bee", payments=(due("B-1", day),)),
             summary("Bee too", deletes=day),
-            summary("Ant", call=day, ends=day),
             summary("Cat", call=day),
+            summary("Ant", call=day, ends=day),
         ]
         assert [(i.client, i.kind) for i in upcoming(rows, TODAY)] == [
             ("Ant", Kind.CALL),
