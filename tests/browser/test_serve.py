@@ -303,10 +303,16 @@ def test_library_is_drawn_in_the_browser(
 # ---------------------------------------------------------------- without a browser
 
 
-def _get(served: Served, path: str, headers: dict[str, str]) -> http.client.HTTPResponse:
+def _get(served: Served, path: str, headers: dict[str, str]) -> tuple[int, str]:
+    """The status of a GET, and the body of a 200."""
     connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=WAIT_SECONDS)
-    connection.request("GET", path, headers=headers)
-    return connection.getresponse()
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace") if response.status == 200 else ""
+        return response.status, body
+    finally:
+        connection.close()
 
 
 def _socket_headers(origin: str) -> dict[str, str]:
@@ -323,21 +329,20 @@ def test_page_and_socket_answer_this_server_only(server: Served) -> None:
     here = f"127.0.0.1:{server.port}"
 
     # A name that rebinds to 127.0.0.1 gets nothing.
-    assert _get(server, "/", {"Host": f"evil.example:{server.port}"}).status == 403
+    assert _get(server, "/", {"Host": f"evil.example:{server.port}"})[0] == 403
 
     # Another web page cannot open the socket that drives the app ...
-    refused = _get(server, "/ws", {"Host": here, **_socket_headers("http://evil.example")})
-    assert refused.status == 403
+    refused, _ = _get(server, "/ws", {"Host": here, **_socket_headers("http://evil.example")})
+    assert refused == 403
     # ... while the page the server itself gave out can.
-    accepted = _get(server, "/ws", {"Host": here, **_socket_headers(f"http://{here}")})
-    assert accepted.status == 101
+    accepted, _ = _get(server, "/ws", {"Host": here, **_socket_headers(f"http://{here}")})
+    assert accepted == 101
 
 
 def test_page_links_nothing_outside_the_server(server: Served) -> None:
     here = f"127.0.0.1:{server.port}"
-    response = _get(server, "/", {"Host": here})
-    assert response.status == 200
-    page = response.read().decode("utf-8")
+    status, page = _get(server, "/", {"Host": here})
+    assert status == 200
 
     addresses = re.findall(r"[a-z]+://[^\s\"'<>)]+", page)
     assert addresses, "the page should name its script, style sheet and font"
@@ -347,7 +352,7 @@ def test_page_links_nothing_outside_the_server(server: Served) -> None:
         if address.startswith("http://"):
             # Every file the page needs is there (the font too, so none is fetched).
             path = address.removeprefix(f"http://{here}")
-            assert _get(server, path, {"Host": here}).status == 200, path
+            assert _get(server, path, {"Host": here})[0] == 200, path
 
 
 def test_busy_port_is_a_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
