@@ -138,7 +138,9 @@ class LocalServer(Server):
         request: web.Request,
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
-        if request.host not in self.hosts:
+        # The header itself: aiohttp's request.host looks up this machine's name
+        # (a DNS query) when a request has none.
+        if request.headers.get("Host") not in self.hosts:
             raise web.HTTPForbidden(text="clientexit serves this computer's own browser only.\n")
         origin = request.headers.get("Origin")
         if request.path == "/ws" and origin not in self.origins:

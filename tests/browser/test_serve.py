@@ -330,6 +330,10 @@ def test_page_and_socket_answer_this_server_only(server: Served) -> None:
 
     # A name that rebinds to 127.0.0.1 gets nothing.
     assert _get(server, "/", {"Host": f"evil.example:{server.port}"})[0] == 403
+    # No Host at all is refused too.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT_SECONDS) as bare:
+        bare.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        assert bare.recv(64).startswith(b"HTTP/1.0 403")
 
     # Another web page cannot open the socket that drives the app ...
     refused, _ = _get(server, "/ws", {"Host": here, **_socket_headers("http://evil.example")})
