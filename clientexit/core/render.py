@@ -989,16 +989,19 @@ HINT_TOO_LONG = (
 )
 
 
-def reason_hints(text: str) -> list[str]:
+def reason_hints(text: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
     """Plain-words hints on the reason the user will give; ``[]`` when it reads well.
 
     Flags blame ("you always", "your fault", "unprofessional"...) and more than one
     reason ("and also", "as well as", "another thing", or three sentences or more).
+    The blame and "more than one" patterns are English words, so they only run for
+    an English case; in any other language only the sentence count is checked.
     """
     hints: list[str] = []
-    if _BLAME.search(text):
+    english = languages.formatting_language(language) == DEFAULT_LANGUAGE
+    if english and _BLAME.search(text):
         hints.append(HINT_BLAME)
-    if _MORE_THAN_ONE.search(text):
+    if english and _MORE_THAN_ONE.search(text):
         hints.append(HINT_MORE_THAN_ONE)
     sentences = [s for s in _SENTENCE_END.split(text) if s and s.strip() and re.search(r"\w", s)]
     if len(sentences) >= 3:

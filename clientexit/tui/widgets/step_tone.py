@@ -248,7 +248,8 @@ class ToneStep(StepPane):
         missing.display = bool(found)
 
         show(self.query_one("#reason-said", Static), _safely(lambda: render.reason_sentence(case)))
-        self._show_hints(render.reason_hints(tone.reason_text) if custom else [])
+        hints = render.reason_hints(tone.reason_text, languages.language_of(case))
+        self._show_hints(hints if custom else [])
 
         advice = self.query_one("#script-advice", Static)
         changed = (tone.choice, tone.reason, tone.reason_text) != self.opened_with
