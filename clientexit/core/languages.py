@@ -49,6 +49,16 @@ LANGUAGE_NAMES: dict[str, str] = {
 SUPPORTED_LANGUAGES: tuple[str, ...] = tuple(LANGUAGE_NAMES)
 """Languages with a full template set; any other language falls back to English."""
 
+SUBJECT_LABELS: dict[str, str] = {
+    "en": "Subject",
+    "it": "Oggetto",
+    "pl": "Temat",
+    "es": "Asunto",
+    "sv": "Ämne",
+}
+"""The word each language's letters and emails put before their subject line
+(``**Oggetto:** ...``): an email draft drops that line, its subject being a header."""
+
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 # Babel date patterns per language: a date in a letter, a date said aloud (with

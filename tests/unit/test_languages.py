@@ -314,6 +314,16 @@ def test_the_done_when_export_prints_a_polish_letter() -> None:
     assert "Subject" not in letter and "Dear" not in letter
 
 
+@pytest.mark.parametrize("language", languages.SUPPORTED_LANGUAGES)
+def test_letters_and_emails_open_with_the_language_s_subject_line(language: str) -> None:
+    case = native("it")
+    case.language = language
+    label = languages.SUBJECT_LABELS[language]
+    for text in (render.render_letter(case), render.referral_email(case)):
+        assert text.startswith(f"**{label}:** "), text[:40]
+    assert render.render_followup(case).startswith(f"**{label}:** ")
+
+
 def test_each_language_is_named_in_itself() -> None:
     assert languages.LANGUAGE_NAMES == {
         "en": "English",
