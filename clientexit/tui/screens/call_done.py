@@ -40,6 +40,9 @@ EXPORTS_DIR = "exports"
 
 OBJECTION_WIDTH = 64
 
+MAX_LEAK_LINES = 3
+"""Leaked phrases named in the question before "and N more"."""
+
 
 def _long_day(day: date | None) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}" if day else "not known yet"
@@ -323,10 +326,15 @@ async def write_followup(wizard: WizardScreen, case: Case, case_path: Path) -> P
         app.notify(str(error), title="Follow-up not written", severity="error", timeout=15)
         return None
     if leaks:
+        lines = leak.summary(leaks)
+        if len(lines) > MAX_LEAK_LINES:
+            # The question must fit a small screen: the first few say what to look for.
+            more = len(lines) - MAX_LEAK_LINES + 1
+            lines = [*lines[: MAX_LEAK_LINES - 1], f"…and {more} more."]
         anyway = await app.push_screen_wait(
             ConfirmDialog(
                 "Words from a private note are in the follow-up email",
-                detail="\n".join(leak.summary(leaks))
+                detail="\n".join(lines)
                 + "\n\nThe case is saved as done. Reword them where it says, then ctrl+d on "
                 "the Review step writes the follow-up again; or write it as it is.",
                 yes="Write it anyway",
