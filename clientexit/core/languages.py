@@ -214,8 +214,24 @@ def join_words(words: Sequence[str], conjunction: str = "and", language: str = E
     from babel.lists import format_list
 
     if conjunction == "and":
-        return format_list(items, style="standard", locale=language).translate(_SPACES)
-    return format_list(items, style="or", locale=language).translate(_SPACES)
+        text = format_list(items, style="standard", locale=language).translate(_SPACES)
+    else:
+        text = format_list(items, style="or", locale=language).translate(_SPACES)
+    if language == "es":
+        text = _spanish_euphony(text, items[-1], conjunction)
+    return text
+
+
+def _spanish_euphony(text: str, last: str, conjunction: str) -> str:
+    """Spanish "y" becomes "e" before an /i/ sound, "o" becomes "u" before an /o/ sound."""
+    sound = last.lower()
+    if conjunction == "and" and sound.startswith(("i", "hi")) and not sound.startswith("hie"):
+        before, after = f" y {last}", f" e {last}"
+    elif conjunction == "or" and sound.startswith(("o", "ho")):
+        before, after = f" o {last}", f" u {last}"
+    else:
+        return text
+    return text.removesuffix(before) + after if text.endswith(before) else text
 
 
 @cache

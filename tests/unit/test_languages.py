@@ -292,6 +292,13 @@ def test_lists(language: str, both: str, either: str) -> None:
     assert template.render(language=language) == both
 
 
+def test_spanish_and_and_or_change_before_the_same_sound() -> None:
+    assert render.join_and(["Ana", "Isabel"], "and", "es") == "Ana e Isabel"
+    assert render.join_and(["agua", "hielo"], "and", "es") == "agua y hielo"
+    assert render.join_and(["siete", "ocho"], "or", "es") == "siete u ocho"
+    assert render.join_and(["Ana", "Isabel"], "and", "it") == "Ana e Isabel"
+
+
 def test_the_view_is_written_in_the_case_s_language() -> None:
     case = native("pl")
     view = render.client_view(case)
@@ -374,6 +381,18 @@ def test_untouched_text_is_rewritten_and_edited_text_is_flagged() -> None:
     plan["script.lines"].apply(case)
     assert case.script.lines[0].text.startswith("Hola, Elena")
     assert languages.rewrites(case, "it-IT") == [], "the same language: nothing to rewrite"
+
+
+def test_an_untouched_letter_is_rewritten_and_an_edited_one_is_flagged() -> None:
+    case = native("es")
+    case.letter.text = render.generated_letter(case)
+    (rewrite,) = [r for r in languages.rewrites(case, "sv") if r.field == "letter.text"]
+    assert not rewrite.edited
+    case.letter.text += "\nPD: gracias por el café.\n"
+    (rewrite,) = [r for r in languages.rewrites(case, "sv") if r.field == "letter.text"]
+    assert rewrite.edited
+    rewrite.apply(case)
+    assert case.letter.text.startswith(f"**{languages.SUBJECT_LABELS['sv']}:**")
 
 
 def test_a_rewritten_handover_keeps_what_was_ticked() -> None:
