@@ -300,7 +300,8 @@ def _leak_findings(case: Case) -> list[Finding]:
     findings: list[Finding] = []
     for (incident, phrase), places in grouped.items():
         shown = phrase if len(phrase) <= 60 else phrase[:57] + "..."
-        where = join_names(list(dict.fromkeys(DOCUMENT_WORDS[p.document] for p in places)))
+        names = (leak.DOCUMENT_NAMES.get(p.document, p.document) for p in places)
+        where = join_names(list(dict.fromkeys(names)))
         field = next((p.field for p in places if p.field), "")
         fix = f"Reword {field}." if field else "Reword it before you send anything."
         findings.append(
@@ -312,14 +313,6 @@ def _leak_findings(case: Case) -> list[Finding]:
             )
         )
     return findings
-
-
-DOCUMENT_WORDS = {
-    "letter": "the letter",
-    "script": "the script",
-    "referral": "the referral email",
-    "handover": "the handover list",
-}
 
 
 def findings(case: Case) -> list[Finding]:
