@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from clientexit.core import render
+from clientexit.core import languages, render
 
 if TYPE_CHECKING:
     from email.headerregistry import Address
@@ -94,7 +94,11 @@ def _markdown(case: Case, what: str) -> str:
     return render.render_followup(case)
 
 
-_SUBJECT_LINE = re.compile(r"\A\s*\*\*Subject:\*\*[^\n]*\n+")
+_SUBJECT_LINE = re.compile(
+    r"\A\s*\*\*(?:"
+    + "|".join(re.escape(label) for label in languages.SUBJECT_LABELS.values())
+    + r"):\*\*[^\n]*\n+"
+)
 
 
 def _body(markdown: str) -> str:

@@ -213,3 +213,17 @@ def test_a_line_too_long_for_mail_is_quoted_printable(make_case: MakeCase) -> No
 def test_date_defaults_to_now_with_an_offset(make_case: MakeCase) -> None:
     message = parse(mail.draft_bytes(make_case(), "letter"))
     assert message["Date"].datetime.tzinfo is not None
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_language_keeps_its_subject_in_the_header_only(sample: Path) -> None:
+    case = load_case(sample)
+    case.outcome = Outcome(date=case.call.date, agreed="")
+    for draft in (mail.letter_message, mail.followup_message):
+        message = parse(mail.message_bytes(draft(case, now=datetime(2026, 11, 22, tzinfo=UTC))))
+        subject = str(message["Subject"])
+        assert subject
+        text = body(message)
+        # The document's own "**Subject:** ..." line (in the case's language) is dropped.
+        assert subject not in text.splitlines()[0]
+        assert not text.lstrip().startswith(("Subject", "Oggetto", "Temat", "Asunto", "Ämne"))
