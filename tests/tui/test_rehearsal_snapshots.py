@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from clientexit.core.rules import Step
@@ -20,6 +21,9 @@ TIDEWATER = "tidewater-outfitters-llc-2026-12-01.toml"
 PIEKARNIA = "piekarnia-lodzka-2026-11-27.toml"
 SMALL = (80, 24)
 LARGE = (120, 40)
+
+# The snapshot library has one fixed path (it is on screen): one worker runs these.
+pytestmark = pytest.mark.xdist_group("snapshots")
 
 Compare = Callable[..., bool]
 

@@ -18,6 +18,9 @@ from clientexit.tui.screens.wizard import WizardScreen
 
 SAMPLE = "piekarnia-lodzka-2026-11-27.toml"
 
+# The snapshot library has one fixed path (it is on screen): one worker runs these.
+pytestmark = pytest.mark.xdist_group("snapshots")
+
 
 class TestLibrary:
     def test_library_at_120x40(self, snap_compare, snapshot_library: Path) -> None:
