@@ -16,16 +16,20 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from clientexit.core import codec, rules
 from clientexit.core.model import FORMAT_VERSION, Case, Status, utc_now
@@ -303,16 +307,198 @@ def case_files(library: Path) -> list[Path]:
     )
 
 
-def list_library(library: Path) -> Listing:
-    """Every case in the library, newest call first; broken files are listed as problems."""
-    listing = Listing()
-    for path in case_files(library):
+INDEX_NAME = ".index.json"
+"""The library's index of case summaries (hidden, so listings and backups skip it)."""
+INDEX_VERSION = 1
+"""Bumped whenever what the index holds, or how a summary is made, changes."""
+CHUNK = 200
+"""Cases per chunk when the library is read piece by piece (the app's loader)."""
+SAVE_EVERY = 2.0
+"""Seconds between saves of the index while a large library is first read."""
+
+
+def _summary_from_json(data: dict[str, Any], path: Path) -> CaseSummary:
+    def day(value: object) -> date | None:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+
+    last = data["last_rehearsal"]
+    return CaseSummary(
+        path=path,
+        client=str(data["client"]),
+        contact=str(data["contact"]),
+        status=Status(data["status"]),
+        call_date=day(data["call_date"]),
+        effective_date=day(data["effective_date"]),
+        money_owed=Decimal(data["money_owed"]),
+        currency=str(data["currency"]),
+        updated=datetime.fromisoformat(data["updated"]),
+        last_rehearsal=datetime.fromisoformat(last) if isinstance(last, str) else None,
+        deletion_date=day(data["deletion_date"]),
+        payments_due=tuple(
+            PaymentDue(str(p["invoice"]), date.fromisoformat(p["due"]), Decimal(p["balance"]))
+            for p in data["payments_due"]
+        ),
+    )
+
+
+def _problem_to_json(problem: Problem) -> dict[str, object]:
+    return {
+        "message": problem.message,
+        "key": problem.key,
+        "line": problem.line,
+        "column": problem.column,
+    }
+
+
+def _problem_from_json(data: dict[str, Any], path: Path) -> Problem:
+    line, column = data["line"], data["column"]
+    if not (line is None or isinstance(line, int)) or not (
+        column is None or isinstance(column, int)
+    ):
+        raise TypeError("line and column are numbers")
+    return Problem(str(path), str(data["message"]), str(data["key"]), line, column)
+
+
+def _stamp(info: os.stat_result) -> list[int]:
+    # The size and modification time say whether the file changed; the change time
+    # also moves on chmod, so a file made readable again is read again.
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+class LibraryIndex:
+    """What each case file of a library held when it was last read, keyed by name and stamp.
+
+    Stored in the library as ``.index.json`` (0600, written atomically). A file whose
+    size, modification or change time differs from the stamp is read again; a file
+    no longer there is dropped. An index that is missing, unreadable, corrupt or of
+    another version is ignored and rebuilt: it only ever saves work, it is never the
+    truth (the case files are).
+    """
+
+    def __init__(self, library: Path) -> None:
+        self.library = library
+        self.path = library / INDEX_NAME
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.seen: set[str] = set()
+        self.changed = False
+        self.reads = 0
+        """How many case files were read (not found in the index), for the curious."""
+        self._load()
+
+    def _load(self) -> None:
         try:
-            case = load_case(path)
+            with self.path.open("rb") as handle:
+                document = json.loads(handle.read())
+        except (OSError, ValueError):
+            return  # missing, unreadable or corrupt: rebuilt as the files are read
+        if (
+            not isinstance(document, dict)
+            or document.get("version") != INDEX_VERSION
+            or document.get("format") != FORMAT_VERSION
+            or not isinstance(document.get("files"), dict)
+        ):
+            return
+        self.entries = document["files"]
+
+    def lookup(self, path: Path, info: os.stat_result) -> CaseSummary | list[Problem] | None:
+        """What the index holds for ``path`` if the file has not changed since, else None."""
+        entry = self.entries.get(path.name)
+        if not isinstance(entry, dict) or entry.get("stamp") != _stamp(info):
+            return None
+        try:
+            if "summary" in entry:
+                return _summary_from_json(entry["summary"], path)
+            return [_problem_from_json(p, path) for p in entry["problems"]]
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            return None  # a damaged entry: the file is read again
+
+    def read(self, path: Path) -> CaseSummary | list[Problem]:
+        """The summary of ``path`` (or its problems), from the index when it is current."""
+        name = path.name
+        self.seen.add(name)
+        try:
+            info = path.stat()
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISREG(info.st_mode):
+            known = self.lookup(path, info)
+            if known is not None:
+                return known
+        self.reads += 1
+        try:
+            result: CaseSummary | list[Problem] = CaseSummary.of(load_case(path), path)
         except CaseFileError as error:
-            listing.problems.extend(error.problems)
-            continue
-        listing.cases.append(CaseSummary.of(case, path))
+            result = error.problems
+        if info is None or not stat.S_ISREG(info.st_mode):
+            self.changed |= self.entries.pop(name, None) is not None
+            return result  # a pipe, a device or a vanished file: nothing to remember
+        # Stamped as it was before reading: a change made while it was read gives
+        # the file a newer stamp, so it is read again next time.
+        if isinstance(result, CaseSummary):
+            entry: dict[str, Any] = {"stamp": _stamp(info), "summary": result.to_json()}
+            del entry["summary"]["path"]  # the library may move; the name is the key
+        else:
+            entry = {"stamp": _stamp(info), "problems": [_problem_to_json(p) for p in result]}
+        self.entries[name] = entry
+        self.changed = True
+        return result
+
+    def save(self, *, final: bool = True) -> None:
+        """Write the index if it changed; ``final`` also forgets the files not seen.
+
+        Never fails: an index that cannot be written is simply rebuilt next time.
+        """
+        gone = self.entries.keys() - self.seen if final else set()
+        for name in gone:
+            del self.entries[name]
+        if not (self.changed or gone) or not self.library.is_dir():
+            return
+        document = {"version": INDEX_VERSION, "format": FORMAT_VERSION, "files": self.entries}
+        with contextlib.suppress(OSError):
+            write_atomic(
+                self.path,
+                json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                backup=False,
+            )
+            self.changed = False
+
+
+def iter_library(library: Path, *, chunk: int = CHUNK) -> Iterator[tuple[Listing, int, int]]:
+    """The library piece by piece: ``(the next files' listing, files read, files in all)``.
+
+    Cases come in file-name order, unsorted. The index is brought up to date and
+    saved as the pieces are read (every couple of seconds, so a listing cut short
+    still saves what it read, and at the end).
+    """
+    paths = case_files(library)
+    index = LibraryIndex(library)
+    piece = Listing()
+    last_save = time.monotonic()
+    for number, path in enumerate(paths, start=1):
+        result = index.read(path)
+        if isinstance(result, CaseSummary):
+            piece.cases.append(result)
+        else:
+            piece.problems.extend(result)
+        if number % chunk == 0 and number < len(paths):
+            yield piece, number, len(paths)
+            piece = Listing()
+            if index.changed and time.monotonic() - last_save > SAVE_EVERY:
+                index.save(final=False)
+                last_save = time.monotonic()
+    index.save()
+    yield piece, len(paths), len(paths)
+
+
+def list_library(library: Path) -> Listing:
+    """Every case in the library, newest call first; broken files are listed as problems.
+
+    Files unchanged since the last listing come from the library's index, unread.
+    """
+    listing = Listing()
+    for piece, _, _ in iter_library(library, chunk=1 << 30):
+        listing.cases.extend(piece.cases)
+        listing.problems.extend(piece.problems)
     listing.cases.sort(key=lambda s: (s.call_date or date.max, s.client.lower()))
     return listing
 
