@@ -19,18 +19,31 @@ from clientexit.tui.screens.wizard import WizardScreen
 SAMPLE = "piekarnia-lodzka-2026-11-27.toml"
 
 
+async def library_ready(pilot: Pilot) -> None:
+    """Let the preview's readiness check (a worker, after a moment) finish."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 class TestLibrary:
     def test_library_at_120x40(self, snap_compare, snapshot_library: Path) -> None:
         (snapshot_library / "broken.toml").write_text("format = 1\n[contract\n")
-        assert snap_compare(build_app(library=snapshot_library), terminal_size=(120, 40))
+        assert snap_compare(
+            build_app(library=snapshot_library), terminal_size=(120, 40), run_before=library_ready
+        )
 
     def test_library_at_80x24(self, snap_compare, snapshot_library: Path) -> None:
-        assert snap_compare(build_app(library=snapshot_library), terminal_size=(80, 24))
+        assert snap_compare(
+            build_app(library=snapshot_library), terminal_size=(80, 24), run_before=library_ready
+        )
 
     def test_empty_library(self, snap_compare, snapshot_library: Path) -> None:
         for case in snapshot_library.glob("*.toml"):
             case.unlink()
-        assert snap_compare(build_app(library=snapshot_library), terminal_size=(80, 24))
+        assert snap_compare(
+            build_app(library=snapshot_library), terminal_size=(80, 24), run_before=library_ready
+        )
 
 
 async def settle(pilot: Pilot) -> None:
