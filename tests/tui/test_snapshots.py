@@ -21,8 +21,10 @@ SAMPLE = "piekarnia-lodzka-2026-11-27.toml"
 
 async def library_ready(pilot: Pilot) -> None:
     """Let the preview's readiness check (a worker, after a moment) finish."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for _ in range(200):
+        await pilot.pause(0.01)
+        if all(worker.is_finished for worker in pilot.app.workers):
+            break
     await pilot.pause()
 
 
