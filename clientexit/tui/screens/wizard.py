@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.widgets import ContentSwitcher, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clientexit.core import rules
@@ -25,6 +25,7 @@ from clientexit.core.store import StoreError, save_case, save_new
 from clientexit.tui.autosave import Autosaver
 from clientexit.tui.messages import CaseEdited
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
+from clientexit.tui.widgets.footer import StableFooter
 from clientexit.tui.widgets.step import StepPane
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class WizardScreen(Screen[None]):
             with ContentSwitcher(id="step-body", initial=self.start.value):
                 # Only the step it opens on: the others are made on their first visit.
                 yield pane_class(self.start)(self.case, id=self.start.value)
-        yield Footer(compact=True)
+        yield StableFooter(compact=True)
 
     def on_unmount(self) -> None:
         self.autosaver.stop()
