@@ -44,11 +44,8 @@ class ClientExitApp(App[None]):
         self.start_new = new
 
     def on_mount(self) -> None:
-        from clientexit.core import render
         from clientexit.tui.screens.library import LibraryScreen
 
-        # The library's own templates (LIBRARY/templates/<lang>/<tone>/) override ours.
-        render.use_library(self.library)
         self.push_screen(LibraryScreen(self.library))
         # Start-up: the recovery check (and what it imports) is not needed for the
         # first frame, so it runs just after it.
@@ -56,7 +53,11 @@ class ClientExitApp(App[None]):
 
     def after_first_frame(self) -> None:
         """Offer unsaved work from last time, if any; then open what was asked for."""
-        from clientexit.core import recovery
+        from clientexit.core import recovery, render
+
+        # The library's own templates (LIBRARY/templates/<lang>/<tone>/) override ours.
+        # Here, after the first frame: the template engine is not needed for it.
+        render.use_library(self.library)
 
         found = recovery.find_recoveries(self.library)
         if found:

@@ -342,6 +342,10 @@ class LibraryScreen(Screen[None]):
         time.sleep(PREVIEW_PAUSE)  # the cursor may move on; then this check is dropped
         if get_current_worker().is_cancelled:
             return
+        from clientexit.core import render
+
+        # The app sets this just after its first frame; this check may come first.
+        render.use_library(self.library)
         warnings = [f for f in rules.findings(case) if f.level is rules.Level.WARNING]
         ready = Text(
             f"\n{len(warnings)} thing{'s' if len(warnings) != 1 else ''} to fix before the call"
