@@ -61,10 +61,20 @@ def _same(one: Listing, other: Listing) -> None:
     assert one.problems == other.problems
 
 
-def _index(library: Path) -> dict[str, object]:
-    document = json.loads((library / INDEX_NAME).read_text(encoding="utf-8"))
-    assert isinstance(document, dict)
-    return document
+class Index:
+    """The index file as written: its header, and each file's line by file name."""
+
+    def __init__(self, library: Path) -> None:
+        head, *lines = (library / INDEX_NAME).read_text(encoding="utf-8").splitlines()
+        self.header = json.loads(head)
+        self.lines = {json.loads(line.split("\t")[0]): line for line in lines}
+
+    def payload(self, name: str) -> object:
+        return json.loads(self.lines[name].split("\t")[2])
+
+    def write(self, library: Path) -> None:
+        text = "\n".join([json.dumps(self.header), *self.lines.values()]) + "\n"
+        (library / INDEX_NAME).write_text(text, encoding="utf-8")
 
 
 def test_a_second_listing_reads_no_case_file(filled: Path, reads: list[str]) -> None:
@@ -92,7 +102,7 @@ def test_the_index_is_private_and_hidden(filled: Path) -> None:
     index = filled / INDEX_NAME
     assert stat.S_IMODE(index.stat().st_mode) == 0o600
     assert index not in store.case_files(filled)
-    assert _index(filled)["version"] == INDEX_VERSION
+    assert Index(filled).header["version"] == INDEX_VERSION
     assert not [p.name for p in filled.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -113,8 +123,8 @@ def test_a_missing_index_is_rebuilt(filled: Path, reads: list[str]) -> None:
         b"{not json",
         b"\xff\xfe binary",
         b"[1, 2, 3]",
-        b'{"version": 1, "files": []}',
-        b'{"version": 1, "format": 1, "files": {"acme.toml": "nonsense"}}',
+        b'{"version": 1}\n"broken.toml"\t1 2 3\t[]\n',
+        b'{"version": 1, "format": 1}\n"broken.toml"\tnonsense\nnonsense\n',
     ],
 )
 def test_a_corrupt_index_is_ignored_and_rebuilt(
@@ -133,13 +143,15 @@ def test_a_corrupt_index_is_ignored_and_rebuilt(
 
 def test_damaged_entries_are_read_again(filled: Path, reads: list[str]) -> None:
     first = list_library(filled)
-    document = _index(filled)
-    files = document["files"]
-    assert isinstance(files, dict)
-    acme = next(name for name in files if name.startswith("acme"))
-    files[acme]["summary"]["money_owed"] = "lots"  # not an amount
-    files["broken.toml"]["problems"] = [{"message": "x"}]  # fields missing
-    (filled / INDEX_NAME).write_text(json.dumps(document), encoding="utf-8")
+    index = Index(filled)
+    acme = next(name for name in index.lines if name.startswith("acme"))
+    summary = index.payload(acme)
+    assert isinstance(summary, list)
+    summary[5] = "lots"  # the money owed, not an amount
+    for name, payload in ((acme, summary), ("broken.toml", {"problems": [["x"]]})):
+        key, stamp, _ = index.lines[name].split("\t")
+        index.lines[name] = f"{key}\t{stamp}\t{json.dumps(payload)}"
+    index.write(filled)
     reads.clear()
     _same(first, list_library(filled))
     assert sorted(reads) == sorted([acme, "broken.toml"])
@@ -147,13 +159,13 @@ def test_damaged_entries_are_read_again(filled: Path, reads: list[str]) -> None:
 
 def test_an_index_of_another_version_is_rebuilt(filled: Path, reads: list[str]) -> None:
     first = list_library(filled)
-    document = _index(filled)
-    document["version"] = INDEX_VERSION + 1
-    (filled / INDEX_NAME).write_text(json.dumps(document), encoding="utf-8")
+    index = Index(filled)
+    index.header["version"] = INDEX_VERSION + 1
+    index.write(filled)
     reads.clear()
     _same(first, list_library(filled))
     assert len(reads) == 4
-    assert _index(filled)["version"] == INDEX_VERSION
+    assert Index(filled).header["version"] == INDEX_VERSION
 
 
 def test_an_index_that_cannot_be_read_or_written_never_breaks_the_listing(
@@ -195,10 +207,9 @@ def test_a_new_file_is_read_and_a_removed_one_dropped(
     listing = list_library(filled)
     assert reads == [new.name]
     assert {s.client for s in listing.cases} == {"Brio", "Cato", "Dora"}
-    files = _index(filled)["files"]
-    assert isinstance(files, dict)
-    assert gone.name not in files
-    assert new.name in files
+    names = Index(filled).lines
+    assert gone.name not in names
+    assert new.name in names
 
 
 def test_a_broken_file_is_read_again_once_fixed(filled: Path, reads: list[str]) -> None:
@@ -238,7 +249,7 @@ def test_concurrent_listings_always_leave_a_whole_index(filled: Path, make_case:
     # whole index, and the listings stay right.
     expected = {"Acme", "Brio", "Cato"}
     errors: list[BaseException] = []
-    seen_index: list[dict[str, object]] = []
+    seen_index: list[Index] = []
 
     def lister() -> None:
         try:
@@ -246,7 +257,7 @@ def test_concurrent_listings_always_leave_a_whole_index(filled: Path, make_case:
                 (filled / INDEX_NAME).unlink(missing_ok=True)  # make every listing write
                 assert {s.client for s in list_library(filled).cases} == expected
                 with contextlib.suppress(FileNotFoundError):  # another lister removed it
-                    seen_index.append(_index(filled))
+                    seen_index.append(Index(filled))
         except BaseException as error:  # reported by the main thread
             errors.append(error)
 
@@ -257,9 +268,9 @@ def test_concurrent_listings_always_leave_a_whole_index(filled: Path, make_case:
         thread.join()
     assert errors == []
     assert seen_index  # every index read back was whole JSON of this version
-    assert all(document["version"] == INDEX_VERSION for document in seen_index)
+    assert all(index.header["version"] == INDEX_VERSION for index in seen_index)
     assert not [p.name for p in filled.iterdir() if p.name.endswith(".tmp")]
-    assert len(_index(filled)["files"]) == 4  # type: ignore[arg-type]
+    assert len(Index(filled).lines) == 4
 
 
 def test_the_app_loader_yields_pieces_and_saves_the_index(filled: Path) -> None:
@@ -267,4 +278,4 @@ def test_the_app_loader_yields_pieces_and_saves_the_index(filled: Path) -> None:
     assert [(done, total) for _, done, total in pieces] == [(2, 4), (4, 4)]
     assert sum(len(p.cases) for p, _, _ in pieces) == 3
     assert sum(len(p.problems) for p, _, _ in pieces) == 1
-    assert len(_index(filled)["files"]) == 4  # type: ignore[arg-type]
+    assert len(Index(filled).lines) == 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -113,6 +114,8 @@ class LibraryScreen(Screen[None]):
         self.loads = 0
         """Counts reloads, so pieces of a superseded load are dropped."""
         self.sorted_at = 0.0
+        self.left = False
+        """Whether another screen has been on top since this one was first shown."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -140,9 +143,14 @@ class LibraryScreen(Screen[None]):
         self.reload()
         self.query_one("#cases").focus()
 
+    def on_screen_suspend(self) -> None:
+        self.left = True
+
     def on_screen_resume(self) -> None:
-        # Back from a case: it may have been saved under a new name or changed.
-        self.reload()
+        # Back from a case: it may have been saved under a new name or changed. (The
+        # screen is also "resumed" when it first shows: on_mount has just read it.)
+        if self.left:
+            self.reload()
 
     # -- data ----------------------------------------------------------------
 
@@ -174,11 +182,14 @@ class LibraryScreen(Screen[None]):
         for piece, done, total in pieces:
             if worker.is_cancelled or load != self.loads:
                 return
-            self.app.call_from_thread(self.piece_loaded, piece, done, total, load)
+            try:
+                self.app.call_from_thread(self.piece_loaded, piece, done, total, load)
+            except RuntimeError:
+                return  # the app has closed meanwhile
 
     def piece_loaded(self, piece: Listing, done: int, total: int, load: int) -> None:
-        if load != self.loads:
-            return  # a newer reload is under way
+        if load != self.loads or not self.is_attached:
+            return  # a newer reload is under way, or the app is closing
         self.listing.cases.extend(piece.cases)
         self.listing.problems.extend(piece.problems)
         self.show_loading(done, total)
@@ -353,10 +364,11 @@ class LibraryScreen(Screen[None]):
             else "\nReady for the call",
             style="yellow" if warnings else "green",
         )
-        self.app.call_from_thread(self.show_readiness, path, text + ready)
+        with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+            self.app.call_from_thread(self.show_readiness, path, text + ready)
 
     def show_readiness(self, path: Path, text: Text) -> None:
-        if self.selected_path == path:
+        if self.is_attached and self.selected_path == path:
             self.query_one("#preview", Static).update(text)
 
     # -- events --------------------------------------------------------------
