@@ -48,9 +48,9 @@ ROWS_AT_ONCE = 200
 ROWS_PER_BATCH = 250
 """Rows added between two looks at the keyboard while a long table fills."""
 REFRESH_EVERY = 0.5
+"""Seconds between re-sorting the table while a large library loads."""
 PREVIEW_PAUSE = 0.05
 """Seconds the preview waits before its readiness check, so scrolling does not queue them."""
-"""Seconds between re-sorting the table while a large library loads."""
 
 
 def _day(value: date | None) -> str:
