@@ -147,6 +147,8 @@ class WizardScreen(Screen[None]):
         """Counts edits, so a step shown again is refreshed only when the case changed."""
         self.shown_revision: dict[Step, int] = {}
         self.leak_timer: Timer | None = None
+        self.shown_states: list[StepState] = []
+        self.shown_dates: tuple[object, ...] = ()
         self.autosaver = Autosaver(self, library, case, path, key=recovery_key)
         """Keeps a recovery copy of what is typed, a second or two behind."""
 
@@ -198,8 +200,8 @@ class WizardScreen(Screen[None]):
             for step in Step
         ]
         # Most keys change no step's state: then the list is left alone (no layout).
-        if states != getattr(steps, "states", None) or not steps.option_count:
-            steps.states = states  # type: ignore[attr-defined]
+        if states != self.shown_states or not steps.option_count:
+            self.shown_states = states
             highlighted = steps.highlighted
             steps.clear_options()
             for number, (step, state) in enumerate(zip(Step, states, strict=True), start=1):
@@ -210,7 +212,7 @@ class WizardScreen(Screen[None]):
         end = rules.effective_date(self.case)
         gone = rules.deletion_date(self.case)
         dates = (end, gone)
-        if dates != getattr(self, "shown_dates", None):
+        if dates != self.shown_dates:
             self.shown_dates = dates
             self.query_one("#dates", Static).update(
                 Text.assemble(
@@ -225,6 +227,7 @@ class WizardScreen(Screen[None]):
         """Scan the documents for private notes (typing has paused); show what changed."""
         self.leak_timer = None
         if rules.check_leaks(self.case):
+            self.revision += 1  # every step showing findings is out of date
             self.refresh_steps()
             self.pane(self.current).refresh_from_case()
             self.shown_revision[self.current] = self.revision
