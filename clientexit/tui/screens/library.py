@@ -48,6 +48,8 @@ ROWS_AT_ONCE = 200
 ROWS_PER_BATCH = 250
 """Rows added between two looks at the keyboard while a long table fills."""
 REFRESH_EVERY = 0.5
+HAND_OVER_EVERY = 0.25
+"""Seconds between two hand-overs of read cases from the loading worker to the screen."""
 """Seconds between re-sorting the table while a large library loads."""
 PREVIEW_PAUSE = 0.05
 """Seconds the preview waits before its readiness check, so scrolling does not queue them."""
@@ -179,13 +181,22 @@ class LibraryScreen(Screen[None]):
     def load_rest(self, pieces: Iterator[tuple[Listing, int, int]], load: int) -> None:
         """Read the rest of a large library off the event loop, piece by piece."""
         worker = get_current_worker()
+        pending = Listing()
+        sent = time.monotonic()
         for piece, done, total in pieces:
             if worker.is_cancelled or load != self.loads:
                 return
+            pending.cases += piece.cases
+            pending.problems += piece.problems
+            # Handed over a few times a second: each hand-over waits for the event loop.
+            if done < total and time.monotonic() - sent < HAND_OVER_EVERY:
+                continue
             try:
-                self.app.call_from_thread(self.piece_loaded, piece, done, total, load)
+                self.app.call_from_thread(self.piece_loaded, pending, done, total, load)
             except RuntimeError:
                 return  # the app has closed meanwhile
+            pending = Listing()
+            sent = time.monotonic()
 
     def piece_loaded(self, piece: Listing, done: int, total: int, load: int) -> None:
         if load != self.loads or not self.is_attached:
@@ -195,7 +206,8 @@ class LibraryScreen(Screen[None]):
         self.show_loading(done, total)
         # Re-sorting thousands of rows on every piece would make the keyboard wait.
         if done == total or time.monotonic() - self.sorted_at > REFRESH_EVERY:
-            self.refresh_table()
+            # While loading, only the first rows: the whole table is filled once, at the end.
+            self.refresh_table(fill=done == total)
             if piece.problems or done == total:
                 self.show_problems()
             self.sorted_at = time.monotonic()
@@ -206,7 +218,7 @@ class LibraryScreen(Screen[None]):
         if done < total:
             loading.update(f"Loading cases… {done:,} of {total:,} read")
 
-    def refresh_table(self, keep: Path | None = None) -> None:
+    def refresh_table(self, keep: Path | None = None, *, fill: bool = True) -> None:
         table = self.query_one("#cases", DataTable)
         if keep is None and table.row_count:
             keep = self.selected_path
@@ -228,7 +240,7 @@ class LibraryScreen(Screen[None]):
             table.move_cursor(row=at, animate=False)
         self.update_empty(words)
         self.update_preview()
-        if len(self.shown) > first:
+        if fill and len(self.shown) > first:
             self.fill_table(self.shown, first)
 
     @work(exclusive=True, group="library-fill")
