@@ -38,7 +38,7 @@ def test_the_benchmarks_run_at_tiny_sizes_and_report_every_goal(tmp_path: Path) 
     document = json.loads(out.read_text(encoding="utf-8"))
     rows = document["rows"]
     assert {row["goal"] for row in rows} == GOALS
-    assert len(rows) == 12
+    assert len(rows) == 14
     for row in rows:
         for key in ("median", "min", "max", "floor", "ratio"):
             assert isinstance(row[key], float), (row["what"], key, row[key])

@@ -444,8 +444,38 @@ def findings(case: Case) -> list[Finding]:
                 "their files.",
             )
         )
-    found.extend(_leak_findings(case))
+    deferred = _deferred_leaks.get(id(case))
+    found.extend(_leak_findings(case) if deferred is None else deferred)
     return found
+
+
+_deferred_leaks: dict[int, list[Finding]] = {}
+"""Leak findings of the cases an editor checks itself, by ``id(case)``."""
+
+
+def defer_leak_check(case: Case) -> None:
+    """From now on, :func:`findings` for ``case`` reuses its last :func:`check_leaks`.
+
+    The leak scan renders every client-facing document, milliseconds per edit: an
+    editor calls :func:`check_leaks` when typing pauses rather than on every key.
+    Until the first check, no leak is reported. Exports always scan afresh
+    (:func:`clientexit.core.leak.scan`); this only concerns the readiness list.
+    """
+    _deferred_leaks.setdefault(id(case), [])
+
+
+def check_leaks(case: Case) -> bool:
+    """Scan a deferred case for leaks now; returns whether its leak findings changed."""
+    found = _leak_findings(case)
+    changed = _deferred_leaks.get(id(case)) != found
+    if id(case) in _deferred_leaks:
+        _deferred_leaks[id(case)] = found
+    return changed
+
+
+def end_deferred_leak_check(case: Case) -> None:
+    """``case`` is no longer being edited: :func:`findings` scans it every time again."""
+    _deferred_leaks.pop(id(case), None)
 
 
 def is_ready(case: Case) -> bool:

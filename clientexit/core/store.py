@@ -16,16 +16,20 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from clientexit.core import codec, rules
 from clientexit.core.model import FORMAT_VERSION, Case, Status, utc_now
@@ -206,7 +210,7 @@ def save_new(case: Case, library: Path) -> Path:
     return save_case(case, unique_path(library, case_filename(case)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaymentDue:
     """An unpaid invoice's balance and when it falls due."""
 
@@ -215,7 +219,7 @@ class PaymentDue:
     balance: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseSummary:
     """One row of the library: what the list shows without opening the case."""
 
@@ -288,6 +292,11 @@ def case_files(library: Path) -> list[Path]:
     Folders are skipped too; anything else named ``*.toml`` (a pipe, a device, a
     broken link) is included, so that reading it reports what it is.
     """
+    return [library / name for name in _case_names(library)]
+
+
+def _case_names(library: Path) -> list[str]:
+    # Names, not Paths: making 10,000 Paths takes longer than a large library's first rows.
     try:
         entries = list(os.scandir(library))
     except FileNotFoundError:
@@ -295,7 +304,7 @@ def case_files(library: Path) -> list[Path]:
     except OSError as error:
         raise StoreError(f"{library}: cannot read the library: {error.strerror}") from None
     return sorted(
-        Path(entry.path)
+        entry.name
         for entry in entries
         if entry.name.endswith(CASE_SUFFIX)
         and not entry.name.startswith(".")
@@ -303,16 +312,213 @@ def case_files(library: Path) -> list[Path]:
     )
 
 
-def list_library(library: Path) -> Listing:
-    """Every case in the library, newest call first; broken files are listed as problems."""
-    listing = Listing()
-    for path in case_files(library):
+INDEX_NAME = ".index.json"
+"""The library's index of case summaries (hidden, so listings and backups skip it)."""
+INDEX_VERSION = 1
+"""Bumped whenever what the index holds, or how a summary is made, changes."""
+CHUNK = 200
+"""Cases per chunk when the library is read piece by piece (the app's loader)."""
+SAVE_EVERY = 2.0
+"""Seconds between saves of the index while a large library is first read."""
+
+
+def _summary_to_json(summary: CaseSummary) -> list[object]:
+    def day(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return [
+        summary.client,
+        summary.contact,
+        summary.status.value,
+        day(summary.call_date),
+        day(summary.effective_date),
+        str(summary.money_owed),
+        summary.currency,
+        summary.updated.isoformat(),
+        summary.last_rehearsal.isoformat() if summary.last_rehearsal else None,
+        day(summary.deletion_date),
+        [[p.invoice, p.due.isoformat(), str(p.balance)] for p in summary.payments_due],
+    ]
+
+
+def _summary_from_json(data: list[Any], path: Path) -> CaseSummary:
+    def day(value: object) -> date | None:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+
+    client, contact, status, call, ends, owed, currency, updated, last, gone, due = data
+    return CaseSummary(
+        path=path,
+        client=str(client),
+        contact=str(contact),
+        status=Status(status),
+        call_date=day(call),
+        effective_date=day(ends),
+        money_owed=Decimal(owed),
+        currency=str(currency),
+        updated=datetime.fromisoformat(updated),
+        last_rehearsal=datetime.fromisoformat(last) if isinstance(last, str) else None,
+        deletion_date=day(gone),
+        payments_due=tuple(
+            PaymentDue(str(invoice), date.fromisoformat(when), Decimal(balance))
+            for invoice, when, balance in due
+        ),
+    )
+
+
+def _problem_from_json(data: list[Any], path: Path) -> Problem:
+    message, key, line, column = data
+    if not (line is None or isinstance(line, int)) or not (
+        column is None or isinstance(column, int)
+    ):
+        raise TypeError("line and column are numbers")
+    return Problem(str(path), str(message), str(key), line, column)
+
+
+def _stamp(info: os.stat_result) -> str:
+    # The size and modification time say whether the file changed; the change time
+    # also moves on chmod, so a file made readable again is read again.
+    return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}"
+
+
+class LibraryIndex:
+    """What each case file of a library held when it was last read, keyed by name and stamp.
+
+    Stored in the library as ``.index.json`` (0600, written atomically): a JSON
+    header line, then one line per file: its name (JSON), a tab, its size and
+    times, a tab, and its summary or problems (JSON). Lines are parsed only when
+    their file is listed, so a large library's first rows need not wait for all.
+    A file whose size, modification or change time differs from its line is read
+    again; a file no longer there is dropped. An index that is missing, unreadable,
+    corrupt or of another version is ignored and rebuilt: it only ever saves work,
+    it is never the truth (the case files are).
+    """
+
+    def __init__(self, library: Path) -> None:
+        self.library = library
+        self.path = library / INDEX_NAME
+        self.lines: dict[str, str] = {}
+        """Each file's line after its name, by its name as JSON."""
+        self.seen: set[str] = set()
+        self.changed = False
+        self._load()
+
+    def _load(self) -> None:
         try:
-            case = load_case(path)
+            with self.path.open("rb") as handle:
+                text = handle.read().decode("utf-8")
+            head, _, body = text.partition("\n")
+            header = json.loads(head)
+        except (OSError, ValueError):
+            return  # missing, unreadable or corrupt: rebuilt as the files are read
+        if (
+            not isinstance(header, dict)
+            or header.get("version") != INDEX_VERSION
+            or header.get("format") != FORMAT_VERSION
+        ):
+            return
+        for line in body.split("\n"):
+            name, tab, rest = line.partition("\t")
+            if tab:
+                self.lines[name] = rest
+
+    def lookup(self, path: Path, info: os.stat_result) -> CaseSummary | list[Problem] | None:
+        """What the index holds for ``path`` if the file has not changed since, else None."""
+        line = self.lines.get(json.dumps(path.name))
+        if line is None:
+            return None
+        stamp, _, payload = line.partition("\t")
+        if stamp != _stamp(info):
+            return None
+        try:
+            data = json.loads(payload)
+            if isinstance(data, list):
+                return _summary_from_json(data, path)
+            return [_problem_from_json(p, path) for p in data["problems"]]
+        except (KeyError, IndexError, TypeError, ValueError, ArithmeticError):
+            return None  # a damaged line: the file is read again
+
+    def read(self, path: Path) -> CaseSummary | list[Problem]:
+        """The summary of ``path`` (or its problems), from the index when it is current."""
+        key = json.dumps(path.name)
+        self.seen.add(key)
+        try:
+            info = path.stat()
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISREG(info.st_mode):
+            known = self.lookup(path, info)
+            if known is not None:
+                return known
+        try:
+            result: CaseSummary | list[Problem] = CaseSummary.of(load_case(path), path)
         except CaseFileError as error:
-            listing.problems.extend(error.problems)
-            continue
-        listing.cases.append(CaseSummary.of(case, path))
+            result = error.problems
+        if info is None or not stat.S_ISREG(info.st_mode):
+            self.changed |= self.lines.pop(key, None) is not None
+            return result  # a pipe, a device or a vanished file: nothing to remember
+        # Stamped as it was before reading: a change made while it was read gives
+        # the file a newer stamp, so it is read again next time.
+        if isinstance(result, CaseSummary):
+            payload: object = _summary_to_json(result)
+        else:
+            payload = {"problems": [[p.message, p.key, p.line, p.column] for p in result]}
+        self.lines[key] = f"{_stamp(info)}\t{json.dumps(payload, separators=(',', ':'))}"
+        self.changed = True
+        return result
+
+    def save(self, *, final: bool = True) -> None:
+        """Write the index if it changed; ``final`` also forgets the files not seen.
+
+        Never fails: an index that cannot be written is simply rebuilt next time.
+        """
+        gone = self.lines.keys() - self.seen if final else set()
+        for key in gone:
+            del self.lines[key]
+        if not (self.changed or gone) or not self.library.is_dir():
+            return
+        header = json.dumps({"version": INDEX_VERSION, "format": FORMAT_VERSION})
+        text = "\n".join([header, *(f"{key}\t{line}" for key, line in self.lines.items())])
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, (text + "\n").encode("utf-8"), backup=False)
+            self.changed = False
+
+
+def iter_library(library: Path, *, chunk: int = CHUNK) -> Iterator[tuple[Listing, int, int]]:
+    """The library piece by piece: ``(the next files' listing, files read, files in all)``.
+
+    Cases come in file-name order, unsorted. The index is brought up to date and
+    saved as the pieces are read (every couple of seconds, so a listing cut short
+    still saves what it read, and at the end).
+    """
+    names = _case_names(library)
+    index = LibraryIndex(library)
+    piece = Listing()
+    last_save = time.monotonic()
+    for number, name in enumerate(names, start=1):
+        result = index.read(library / name)
+        if isinstance(result, CaseSummary):
+            piece.cases.append(result)
+        else:
+            piece.problems.extend(result)
+        if number % chunk == 0 and number < len(names):
+            yield piece, number, len(names)
+            piece = Listing()
+            if index.changed and time.monotonic() - last_save > SAVE_EVERY:
+                index.save(final=False)
+                last_save = time.monotonic()
+    index.save()
+    yield piece, len(names), len(names)
+
+
+def list_library(library: Path) -> Listing:
+    """Every case in the library, newest call first; broken files are listed as problems.
+
+    Files unchanged since the last listing come from the library's index, unread.
+    """
+    listing = Listing()
+    for piece, _, _ in iter_library(library, chunk=1 << 30):
+        listing.cases.extend(piece.cases)
+        listing.problems.extend(piece.problems)
     listing.cases.sort(key=lambda s: (s.call_date or date.max, s.client.lower()))
     return listing
 

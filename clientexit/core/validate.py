@@ -759,15 +759,15 @@ def _too_large(path: str, size: int) -> CaseFileError:
 
 def _too_deep(data: Any) -> bool:
     """Whether tables and arrays nest deeper than :data:`MAX_DEPTH` (checked without recursion)."""
+    # Only tables and arrays go on the stack: a case file is mostly plain values,
+    # and this runs on every file the library lists.
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return True
-        if isinstance(value, dict):
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
+        items = value.values() if isinstance(value, dict) else value
+        if depth >= MAX_DEPTH and items:
+            return True  # its items sit deeper than the limit
+        stack.extend((item, depth + 1) for item in items if isinstance(item, (dict, list)))
     return False
 
 

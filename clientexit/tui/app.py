@@ -48,14 +48,10 @@ class ClientExitApp(App[None]):
         self.apply_settings()
 
     def on_mount(self) -> None:
-        from clientexit.core import render
         from clientexit.tui.screens.library import LibraryScreen
 
         if self.settings_warning:
             self.notify(self.settings_warning, title="Settings", severity="warning", timeout=10)
-
-        # The library's own templates (LIBRARY/templates/<lang>/<tone>/) override ours.
-        render.use_library(self.library)
         self.push_screen(LibraryScreen(self.library))
         # Start-up: the recovery check (and what it imports) is not needed for the
         # first frame, so it runs just after it.
@@ -63,7 +59,11 @@ class ClientExitApp(App[None]):
 
     def after_first_frame(self) -> None:
         """Offer unsaved work from last time, if any; then open what was asked for."""
-        from clientexit.core import recovery
+        from clientexit.core import recovery, render
+
+        # The library's own templates (LIBRARY/templates/<lang>/<tone>/) override ours.
+        # Here, after the first frame: the template engine is not needed for it.
+        render.use_library(self.library)
 
         found = recovery.find_recoveries(self.library)
         if found:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
@@ -63,38 +63,42 @@ def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
 def output_commands(screen: WizardScreen) -> Iterator[SystemCommand]:
     """Copy, edit and export: the case's words, where the user needs them."""
     from clientexit.core.rules import Step
-    from clientexit.tui.widgets.step_review import ReviewStep, letter_edited
+    from clientexit.tui.widgets.step_review import letter_edited
     from clientexit.tui.widgets.step_script import ScriptStep
 
-    review = screen.pane(Step.REVIEW)
-    if isinstance(review, ReviewStep):
-        for what, name in (
-            ("letter", "the letter"),
-            ("referral", "the referral email"),
-            ("handover", "the handover list"),
-        ):
-            yield SystemCommand(
-                f"Copy {name}",
-                "As plain text, to paste into an email (c on the Review step)",
-                lambda what=what: review.action_copy(what),
-            )
+    def on_review(action: str, *args: str) -> Callable[[], None]:
+        name = f"action_{action}"
+        if not args:
+            return lambda: screen.run_on_pane(Step.REVIEW, name)
+        return lambda: screen.run_on_pane(Step.REVIEW, name, *args)
+
+    for what, name in (
+        ("letter", "the letter"),
+        ("referral", "the referral email"),
+        ("handover", "the handover list"),
+    ):
         yield SystemCommand(
-            "Edit the letter in your editor",
-            "Opens $VISUAL or $EDITOR; what you save is the letter from then on (e on Review)",
-            review.action_edit_letter,
+            f"Copy {name}",
+            "As plain text, to paste into an email (c on the Review step)",
+            on_review("copy", what),
         )
-        if letter_edited(screen.case):
-            yield SystemCommand(
-                "Use the generated letter again",
-                "Replace your edited letter with the one written from the case",
-                review.action_use_generated_letter,
-            )
+    yield SystemCommand(
+        "Edit the letter in your editor",
+        "Opens $VISUAL or $EDITOR; what you save is the letter from then on (e on Review)",
+        on_review("edit_letter"),
+    )
+    if letter_edited(screen.case):
         yield SystemCommand(
-            "Export…",
-            "The letter, script, emails or dates to a file (x on the Review step)",
-            review.action_export,
+            "Use the generated letter again",
+            "Replace your edited letter with the one written from the case",
+            on_review("use_generated_letter"),
         )
-    script = screen.pane(Step.SCRIPT)
+    yield SystemCommand(
+        "Export…",
+        "The letter, script, emails or dates to a file (x on the Review step)",
+        on_review("export"),
+    )
+    script = screen.pane(Step.SCRIPT) if screen.has_pane(Step.SCRIPT) else None
     if screen.current is Step.SCRIPT and isinstance(script, ScriptStep):
         yield SystemCommand(
             "Copy the script line", "The line under the cursor (c)", script.action_copy_line

@@ -47,9 +47,10 @@ def _in_view(screen: WizardScreen) -> tuple[bool, str]:
 
 def _pane_of(widget: Widget | None, screen: WizardScreen) -> str:
     for step in STEPS:
-        pane = screen.query_one(f"#{step}")
-        if widget is not None and pane in widget.ancestors:
-            return step
+        # Steps not visited yet have no pane (they are made on their first visit).
+        for pane in screen.query(f"#{step}"):
+            if widget is not None and pane in widget.ancestors:
+                return step
     return ""
 
 

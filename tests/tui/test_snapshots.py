@@ -22,18 +22,33 @@ SAMPLE = "piekarnia-lodzka-2026-11-27.toml"
 pytestmark = pytest.mark.xdist_group("snapshots")
 
 
+async def library_ready(pilot: Pilot) -> None:
+    """Let the preview's readiness check (a worker, after a moment) finish."""
+    for _ in range(200):
+        await pilot.pause(0.01)
+        if all(worker.is_finished for worker in pilot.app.workers):
+            break
+    await pilot.pause()
+
+
 class TestLibrary:
     def test_library_at_120x40(self, snap_compare, snapshot_library: Path) -> None:
         (snapshot_library / "broken.toml").write_text("format = 1\n[contract\n")
-        assert snap_compare(build_app(library=snapshot_library), terminal_size=(120, 40))
+        assert snap_compare(
+            build_app(library=snapshot_library), terminal_size=(120, 40), run_before=library_ready
+        )
 
     def test_library_at_80x24(self, snap_compare, snapshot_library: Path) -> None:
-        assert snap_compare(build_app(library=snapshot_library), terminal_size=(80, 24))
+        assert snap_compare(
+            build_app(library=snapshot_library), terminal_size=(80, 24), run_before=library_ready
+        )
 
     def test_empty_library(self, snap_compare, snapshot_library: Path) -> None:
         for case in snapshot_library.glob("*.toml"):
             case.unlink()
-        assert snap_compare(build_app(library=snapshot_library), terminal_size=(80, 24))
+        assert snap_compare(
+            build_app(library=snapshot_library), terminal_size=(80, 24), run_before=library_ready
+        )
 
 
 async def settle(pilot: Pilot) -> None:

@@ -236,8 +236,8 @@ def test_readiness_list_reports_leaks(make_case: MakeCase) -> None:
     assert leaks[0].level is Level.WARNING
     assert leaks[0].step is Step.SCRIPT
     assert leaks[0].message == (
-        'Words from your private note 3 are in the call script: "Jordan shouted at my designer in the '
-        'kickoff and called t...". Reword script line 3.'
+        'Words from your private note 3 are in the call script: "Jordan shouted at my designer '
+        'in the kickoff and called t...". Reword script line 3.'
     )
     assert not rules.is_ready(case)
     assert rules.step_state(case, Step.SCRIPT) is rules.StepState.NEEDS_ATTENTION

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,15 +16,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
 from clientexit.core import rules
-from clientexit.core.model import Status
+from clientexit.core.model import Case, Status
 from clientexit.core.store import (
     CaseSummary,
     Listing,
     StoreError,
     duplicate_case,
-    list_library,
+    iter_library,
     move_to_trash,
 )
 from clientexit.core.validate import CaseFileError, load_case
@@ -37,6 +42,18 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("updated", "Updated"),
 )
 STATUS_STYLE = {Status.DRAFT: "yellow", Status.READY: "green", Status.DONE: "dim"}
+FIRST_FILES = 50
+"""Files read before the first frame; a larger library goes on loading in a worker."""
+ROWS_AT_ONCE = 200
+"""Rows put in the table straight away (more than a screen); the rest follow in batches."""
+ROWS_PER_BATCH = 250
+"""Rows added between two looks at the keyboard while a long table fills."""
+REFRESH_EVERY = 0.5
+HAND_OVER_EVERY = 0.25
+"""Seconds between two hand-overs of read cases from the loading worker to the screen."""
+"""Seconds between re-sorting the table while a large library loads."""
+PREVIEW_PAUSE = 0.05
+"""Seconds the preview waits before its readiness check, so scrolling does not queue them."""
 
 
 def _day(value: date | None) -> str:
@@ -98,6 +115,11 @@ class LibraryScreen(Screen[None]):
         self.listing = Listing()
         self.shown: list[CaseSummary] = []
         self.sort_column = "call"
+        self.loads = 0
+        """Counts reloads, so pieces of a superseded load are dropped."""
+        self.sorted_at = 0.0
+        self.left = False
+        """Whether another screen has been on top since this one was first shown."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,6 +137,7 @@ class LibraryScreen(Screen[None]):
                 yield Static("", id="preview")
             yield UpcomingPanel(id="upcoming")
             yield Static("", id="empty")
+            yield Static("", id="loading")
             with VerticalScroll(id="problems-box"):
                 yield Static("", id="problems")
         yield Footer(compact=True)
@@ -125,23 +148,83 @@ class LibraryScreen(Screen[None]):
         self.reload()
         self.query_one("#cases").focus()
 
+    def on_screen_suspend(self) -> None:
+        self.left = True
+
     def on_screen_resume(self) -> None:
-        # Back from a case: it may have been saved under a new name or changed.
-        self.reload()
+        # Back from a case: it may have been saved under a new name or changed. (The
+        # screen is also "resumed" when it first shows: on_mount has just read it.)
+        if self.left:
+            self.reload()
 
     # -- data ----------------------------------------------------------------
 
     def reload(self) -> None:
+        """Read the library: the first files at once, the rest in a worker as rows appear.
+
+        Files unchanged since last time come from the library's index, unread.
+        """
+        self.loads += 1
+        self.listing = Listing()
         try:
-            self.listing = list_library(self.library)
+            pieces = iter_library(self.library, chunk=FIRST_FILES)
+            piece, done, total = next(pieces)
         except StoreError as error:
-            self.listing = Listing()
             self.notify(str(error), title="Cannot read the library", severity="error")
+            piece, done, total = Listing(), 0, 0
+        self.listing = piece
         self.refresh_table()
         self.show_problems()
         self.show_upcoming()
+        self.sorted_at = time.monotonic()
+        self.show_loading(done, total)
+        if done < total:
+            self.load_rest(pieces, self.loads)
 
-    def refresh_table(self, keep: Path | None = None) -> None:
+    @work(thread=True, exclusive=True, group="library-load")
+    def load_rest(self, pieces: Iterator[tuple[Listing, int, int]], load: int) -> None:
+        """Read the rest of a large library off the event loop, piece by piece."""
+        worker = get_current_worker()
+        pending = Listing()
+        sent = time.monotonic()
+        for piece, done, total in pieces:
+            if worker.is_cancelled or load != self.loads:
+                return
+            pending.cases += piece.cases
+            pending.problems += piece.problems
+            # Handed over a few times a second: each hand-over waits for the event loop.
+            if done < total and time.monotonic() - sent < HAND_OVER_EVERY:
+                continue
+            try:
+                self.app.call_from_thread(self.piece_loaded, pending, done, total, load)
+            except RuntimeError:
+                return  # the app has closed meanwhile
+            pending = Listing()
+            sent = time.monotonic()
+
+    def piece_loaded(self, piece: Listing, done: int, total: int, load: int) -> None:
+        if load != self.loads or not self.is_attached:
+            return  # a newer reload is under way, or the app is closing
+        self.listing.cases.extend(piece.cases)
+        self.listing.problems.extend(piece.problems)
+        self.show_loading(done, total)
+        # Re-sorting thousands of rows on every piece would make the keyboard wait.
+        if done == total or time.monotonic() - self.sorted_at > REFRESH_EVERY:
+            # While loading, only the first rows: the whole table is filled once, at the end.
+            self.refresh_table(fill=done == total)
+            if piece.problems or done == total:
+                self.show_problems()
+            if done == total:
+                self.show_upcoming()
+            self.sorted_at = time.monotonic()
+
+    def show_loading(self, done: int, total: int) -> None:
+        loading = self.query_one("#loading", Static)
+        loading.display = done < total
+        if done < total:
+            loading.update(f"Loading cases… {done:,} of {total:,} read")
+
+    def refresh_table(self, keep: Path | None = None, *, fill: bool = True) -> None:
         table = self.query_one("#cases", DataTable)
         if keep is None and table.row_count:
             keep = self.selected_path
@@ -151,7 +234,34 @@ class LibraryScreen(Screen[None]):
             key=lambda s: sort_key(s, self.sort_column),
         )
         table.clear()
-        for summary in self.shown:
+        paths = [s.path for s in self.shown]
+        at = paths.index(keep) if keep in paths else -1
+        # Only the first rows (and the one to keep) now: a few thousand take a second.
+        first = max(ROWS_AT_ONCE, at + 1)
+        self.add_rows(table, self.shown[:first])
+        for key, label in COLUMNS:
+            marker = " ▼" if key == self.sort_column else ""
+            table.columns[key].label = Text(label + marker)  # type: ignore[index]
+        if at >= 0:
+            table.move_cursor(row=at, animate=False)
+        self.update_empty(words)
+        self.update_preview()
+        if fill and len(self.shown) > first:
+            self.fill_table(self.shown, first)
+
+    @work(exclusive=True, group="library-fill")
+    async def fill_table(self, shown: list[CaseSummary], start: int) -> None:
+        """Add the rest of the rows in batches, looking at the keyboard in between."""
+        table = self.query_one("#cases", DataTable)
+        for begin in range(start, len(shown), ROWS_PER_BATCH):
+            await asyncio.sleep(0)
+            if shown is not self.shown:
+                return  # filtered, sorted or reloaded since
+            self.add_rows(table, shown[begin : begin + ROWS_PER_BATCH])
+
+    @staticmethod
+    def add_rows(table: DataTable[str | Text], summaries: list[CaseSummary]) -> None:
+        for summary in summaries:
             owed = (
                 Text(rules.format_money(summary.money_owed, summary.currency), style="bold")
                 if summary.money_owed
@@ -167,14 +277,6 @@ class LibraryScreen(Screen[None]):
                 _when(summary.updated),
                 key=str(summary.path),
             )
-        for key, label in COLUMNS:
-            marker = " ▼" if key == self.sort_column else ""
-            table.columns[key].label = Text(label + marker)  # type: ignore[index]
-        paths = [s.path for s in self.shown]
-        if keep in paths:
-            table.move_cursor(row=paths.index(keep), animate=False)
-        self.update_empty(words)
-        self.update_preview()
 
     def update_empty(self, words: str) -> None:
         empty = self.query_one("#empty", Static)
@@ -272,14 +374,33 @@ class LibraryScreen(Screen[None]):
             )
         if open_work:
             text.append(f"Open  {open_work} deliverable{'s' if open_work != 1 else ''}\n")
+        preview.update(text + Text("\nChecking…", style="dim"))
+        # The readiness check renders every document to scan it for private notes
+        # (the template engine loads on first use): off the event loop, after a moment.
+        self.check_readiness(case, summary.path, text)
+
+    @work(thread=True, exclusive=True, group="library-preview")
+    def check_readiness(self, case: Case, path: Path, text: Text) -> None:
+        time.sleep(PREVIEW_PAUSE)  # the cursor may move on; then this check is dropped
+        if get_current_worker().is_cancelled:
+            return
+        from clientexit.core import render
+
+        # The app sets this just after its first frame; this check may come first.
+        render.use_library(self.library)
         warnings = [f for f in rules.findings(case) if f.level is rules.Level.WARNING]
-        text.append(
+        ready = Text(
             f"\n{len(warnings)} thing{'s' if len(warnings) != 1 else ''} to fix before the call"
             if warnings
             else "\nReady for the call",
             style="yellow" if warnings else "green",
         )
-        preview.update(text)
+        with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+            self.app.call_from_thread(self.show_readiness, path, text + ready)
+
+    def show_readiness(self, path: Path, text: Text) -> None:
+        if self.is_attached and self.selected_path == path:
+            self.query_one("#preview", Static).update(text)
 
     # -- events --------------------------------------------------------------
 

@@ -31,7 +31,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Digits, Footer, Input, ProgressBar, Static
 
-from clientexit.core import render
 from clientexit.core.model import SCRIPT_PART_LABELS, Case, Rehearsal, utc_now
 from clientexit.core.rehearsal import (
     CALM_PACE,
@@ -702,6 +701,8 @@ class RehearsalScreen(Screen[None]):
         self.end_run()
 
     def action_generate(self) -> None:
+        from clientexit.core import render  # the template engine: loaded when first used
+
         try:
             fresh = render.generate_script(self.case)
         except Exception as error:  # a template problem must never strand the user here

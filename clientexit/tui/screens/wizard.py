@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -11,7 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.timer import Timer
+from textual.widget import AwaitMount
+from textual.widgets import ContentSwitcher, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clientexit.core import rules
@@ -21,22 +25,47 @@ from clientexit.core.store import StoreError, save_case, save_new
 from clientexit.tui.autosave import Autosaver
 from clientexit.tui.messages import CaseEdited
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
+from clientexit.tui.widgets.footer import StableFooter
 from clientexit.tui.widgets.step import StepPane
-from clientexit.tui.widgets.step_contract import ContractStep
-from clientexit.tui.widgets.step_reasons import ReasonsStep
-from clientexit.tui.widgets.step_referral import ReferralStep
-from clientexit.tui.widgets.step_review import GoToStep, ReviewStep
-from clientexit.tui.widgets.step_script import ScriptStep
-from clientexit.tui.widgets.step_tone import ToneStep
 
-STEP_PANES: tuple[type[StepPane], ...] = (
-    ContractStep,
-    ReasonsStep,
-    ToneStep,
-    ReferralStep,
-    ScriptStep,
-    ReviewStep,
-)
+if TYPE_CHECKING:
+    from clientexit.tui.widgets.step_review import GoToStep
+
+PANE_CLASSES: dict[Step, tuple[str, str]] = {
+    Step.CONTRACT: ("clientexit.tui.widgets.step_contract", "ContractStep"),
+    Step.REASONS: ("clientexit.tui.widgets.step_reasons", "ReasonsStep"),
+    Step.TONE: ("clientexit.tui.widgets.step_tone", "ToneStep"),
+    Step.REFERRAL: ("clientexit.tui.widgets.step_referral", "ReferralStep"),
+    Step.SCRIPT: ("clientexit.tui.widgets.step_script", "ScriptStep"),
+    Step.REVIEW: ("clientexit.tui.widgets.step_review", "ReviewStep"),
+}
+"""Where each step's pane lives: imported on the step's first visit, not at start-up."""
+STEP_HEADINGS: dict[Step, str] = {
+    Step.CONTRACT: "Contract",
+    Step.REASONS: "Reasons (internal)",
+    Step.TONE: "Tone",
+    Step.REFERRAL: "Referral & handover",
+    Step.SCRIPT: "Script",
+    Step.REVIEW: "Review & save",
+}
+"""The step list's names; the same as each pane's ``heading`` (a test keeps them so)."""
+LEAK_CHECK_PAUSE = 0.4
+"""Seconds of no typing before the readiness list scans the documents for private notes."""
+
+
+def pane_class(step: Step) -> type[StepPane]:
+    module, name = PANE_CLASSES[step]
+    pane: type[StepPane] = getattr(import_module(module), name)
+    return pane
+
+
+def __getattr__(name: str) -> Any:
+    # STEP_PANES (every pane class, in order) imports all six panes: only the help
+    # and the command palette ask for it, so it is made when they do.
+    if name == "STEP_PANES":
+        return tuple(pane_class(step) for step in Step)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 STATE_MARKS: dict[StepState, tuple[str, str]] = {
     StepState.NOT_STARTED: ("○", "$text-muted"),
@@ -114,6 +143,12 @@ class WizardScreen(Screen[None]):
         # A case restored from a recovery file holds work its file does not.
         self.dirty = path is None or recovered
         self.visited: set[Step] = set()
+        self.revision = 0
+        """Counts edits, so a step shown again is refreshed only when the case changed."""
+        self.shown_revision: dict[Step, int] = {}
+        self.leak_timer: Timer | None = None
+        self.shown_states: list[StepState] = []
+        self.shown_dates: tuple[object, ...] = ()
         self.autosaver = Autosaver(self, library, case, path, key=recovery_key)
         """Keeps a recovery copy of what is typed, a second or two behind."""
 
@@ -124,20 +159,24 @@ class WizardScreen(Screen[None]):
                 yield StepList(id="steps")
                 yield Static("", id="dates")
             with ContentSwitcher(id="step-body", initial=self.start.value):
-                for pane in STEP_PANES:
-                    yield pane(self.case, id=pane.step.value)
-        yield Footer(compact=True)
+                # Only the step it opens on: the others are made on their first visit.
+                yield pane_class(self.start)(self.case, id=self.start.value)
+        yield StableFooter(compact=True)
 
     def on_unmount(self) -> None:
         self.autosaver.stop()
+        rules.end_deferred_leak_check(self.case)
 
     def on_mount(self) -> None:
-        for pane in self.query(StepPane):
-            pane.load()
+        # The leak scan renders every document: not on each key, and not before the
+        # first frame (it loads the template engine); see check_leaks.
+        rules.defer_leak_check(self.case)
+        self.pane(self.start).load()
         self.show_step(self.start)
         self.update_title()
         # Ready to type: the cursor starts in the step's first field.
         self.call_after_refresh(self.focus_first_field)
+        self.leak_timer = self.set_timer(LEAK_CHECK_PAUSE, self.check_leaks)
 
     # -- state ---------------------------------------------------------------
 
@@ -155,36 +194,93 @@ class WizardScreen(Screen[None]):
 
     def refresh_steps(self) -> None:
         steps = self.query_one(StepList)
-        highlighted = steps.highlighted
-        steps.clear_options()
         found = rules.findings(self.case)
-        for number, pane in enumerate(STEP_PANES, start=1):
-            state = rules.step_state(
-                self.case, pane.step, visited=pane.step in self.visited, found=found
-            )
-            mark, style = STATE_MARKS[state]
-            label = Content.assemble((f" {mark} ", style), f"{number} {pane.heading}")
-            steps.add_option(Option(label, id=pane.step.value))
-        steps.highlighted = highlighted
+        states = [
+            rules.step_state(self.case, step, visited=step in self.visited, found=found)
+            for step in Step
+        ]
+        # Most keys change no step's state: then the list is left alone (no layout).
+        if states != self.shown_states or not steps.option_count:
+            self.shown_states = states
+            highlighted = steps.highlighted
+            steps.clear_options()
+            for number, (step, state) in enumerate(zip(Step, states, strict=True), start=1):
+                mark, style = STATE_MARKS[state]
+                label = Content.assemble((f" {mark} ", style), f"{number} {STEP_HEADINGS[step]}")
+                steps.add_option(Option(label, id=step.value))
+            steps.highlighted = highlighted
         end = rules.effective_date(self.case)
         gone = rules.deletion_date(self.case)
-        self.query_one("#dates", Static).update(
-            Text.assemble(
-                ("Ends ", "dim"),
-                end.strftime("%a %d %b %Y") if end else "—",
-                ("\nDeletes ", "dim"),
-                gone.strftime("%a %d %b %Y") if gone else "—",
+        dates = (end, gone)
+        if dates != self.shown_dates:
+            self.shown_dates = dates
+            self.query_one("#dates", Static).update(
+                Text.assemble(
+                    ("Ends ", "dim"),
+                    end.strftime("%a %d %b %Y") if end else "—",
+                    ("\nDeletes ", "dim"),
+                    gone.strftime("%a %d %b %Y") if gone else "—",
+                )
             )
-        )
 
-    def show_step(self, step: Step) -> None:
+    def check_leaks(self) -> None:
+        """Scan the documents for private notes (typing has paused); show what changed."""
+        self.leak_timer = None
+        if rules.check_leaks(self.case):
+            self.revision += 1  # every step showing findings is out of date
+            self.refresh_steps()
+            self.pane(self.current).refresh_from_case()
+            self.shown_revision[self.current] = self.revision
+
+    def show_step(self, step: Step) -> AwaitMount | None:
+        """Show a step; on its first visit its pane is made and mounted (returned to await)."""
         self.visited.add(step)
-        self.query_one(ContentSwitcher).current = step.value
-        pane = self.pane(step)
-        pane.refresh_from_case()
-        pane.scroll_home(animate=False)
+        switcher = self.query_one(ContentSwitcher)
+        mounted = None
+        if not switcher.query_children(f"#{step.value}"):
+            pane = pane_class(step)(self.case, id=step.value)
+            pane.display = False
+            mounted = switcher.mount(pane)
+            self.call_later(self.first_visit, mounted, step)
+        switcher.current = step.value
+        if mounted is None:
+            pane = self.pane(step)
+            # Shown again with the case unchanged since: what it shows is still right.
+            if self.shown_revision.get(step) != self.revision:
+                pane.refresh_from_case()
+                self.shown_revision[step] = self.revision
+            pane.scroll_home(animate=False)
         self.refresh_steps()
         self.query_one(StepList).highlighted = list(Step).index(step)
+        return mounted
+
+    async def first_visit(self, mounted: AwaitMount, step: Step) -> None:
+        await mounted
+        if step not in self.shown_revision:  # not filled yet by run_on_pane
+            self.pane(step).load()
+            self.shown_revision[step] = self.revision
+
+    def has_pane(self, step: Step) -> bool:
+        """Whether the step's pane has been made (steps are made on their first visit)."""
+        return bool(self.query_one(ContentSwitcher).query_children(f"#{step.value}"))
+
+    def run_on_pane(self, step: Step, action: str, *args: object) -> None:
+        """Run one of a step's actions from anywhere (the palette): the step is shown,
+        and made first if it has not been visited yet."""
+        if self.has_pane(step):
+            if self.current is not step:
+                self.open_step(step)
+            getattr(self.pane(step), action)(*args)
+            return
+        mounted = self.show_step(step)
+        assert mounted is not None
+        self.call_later(self.focus_when_mounted, mounted)
+
+        async def when_mounted() -> None:
+            await self.first_visit(mounted, step)
+            getattr(self.pane(step), action)(*args)
+
+        self.call_later(when_mounted)
 
     # -- events --------------------------------------------------------------
 
@@ -194,11 +290,17 @@ class WizardScreen(Screen[None]):
         if not self.dirty:
             self.dirty = True
         self.autosaver.changed()
+        self.revision += 1
+        self.shown_revision[self.current] = self.revision  # the step edited shows it
         self.update_title()
         self.refresh_steps()
+        if self.leak_timer is None:
+            self.leak_timer = self.set_timer(LEAK_CHECK_PAUSE, self.check_leaks)
+        else:
+            self.leak_timer.reset()
 
-    @on(GoToStep)
-    def go_to_step(self, event: GoToStep) -> None:
+    def on_go_to_step(self, event: GoToStep) -> None:
+        # By name, not @on(GoToStep): the review step is imported on its first visit.
         event.stop()
         self.open_step(event.step)
 
@@ -210,8 +312,15 @@ class WizardScreen(Screen[None]):
 
     def open_step(self, step: Step) -> None:
         """Show a step and put the cursor in its first field, ready to type."""
-        self.show_step(step)
-        # The focus chain only knows the new step's fields once it has been laid out.
+        mounted = self.show_step(step)
+        if mounted is not None:
+            self.call_later(self.focus_when_mounted, mounted)
+        else:
+            # The focus chain only knows the new step's fields once it has been laid out.
+            self.call_after_refresh(self.focus_first_field)
+
+    async def focus_when_mounted(self, mounted: AwaitMount) -> None:
+        await mounted
         self.call_after_refresh(self.focus_first_field)
 
     def focus_first_field(self) -> None:

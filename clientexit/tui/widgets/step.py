@@ -81,8 +81,11 @@ class StepPane(VerticalScroll):
         boxes = self.query(f"#{widget.id}-error")
         if boxes:
             box = boxes.first(Static)
-            box.update(error)
-            box.set_class(bool(error), "-shown")
+            # Only when the message changes: an update costs a new layout of the step.
+            if getattr(box, "shown_error", None) != error:
+                box.shown_error = error  # type: ignore[attr-defined]
+                box.update(error)
+                box.set_class(bool(error), "-shown")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         link = self.links.get(event.input.id or "")

@@ -224,8 +224,9 @@ class ReviewStep(StepPane):
 
     def step_label(self, step: Step) -> str:
         """``1 Contract``: the number and heading the step list shows."""
-        names = {pane.step: pane.heading for pane in self.screen.query(StepPane)}
-        return f"{list(Step).index(step) + 1} {names.get(step, step.value.title())}"
+        from clientexit.tui.screens.wizard import STEP_HEADINGS  # the wizard imports this module
+
+        return f"{list(Step).index(step) + 1} {STEP_HEADINGS[step]}"
 
     def show_findings(self) -> None:
         found = rules.findings(self.case)

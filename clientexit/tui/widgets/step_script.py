@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, DataTable, Static
 
-from clientexit.core import render, rules
+from clientexit.core import rules
 from clientexit.core.model import (
     SCRIPT_PART_LABELS,
     Objection,
@@ -441,6 +441,8 @@ class ScriptStep(StepPane):
 
     @work(exclusive=True, group="generate")
     async def action_generate(self) -> None:
+        from clientexit.core import render  # the template engine: loaded when first used
+
         try:
             fresh = render.generate_script(self.case)
         except Exception as error:  # a template problem must never cost the user their work
@@ -477,6 +479,8 @@ class ScriptStep(StepPane):
         )
 
     def action_common_objections(self) -> None:
+        from clientexit.core import render  # the template engine: loaded when first used
+
         try:
             common = render.default_objections(self.case)
         except Exception as error:  # a template problem must never cost the user their work
