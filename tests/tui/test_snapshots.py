@@ -66,6 +66,12 @@ def open_at(step: Step):
         await pilot.pause()
         wizard = app.screen
         assert isinstance(wizard, WizardScreen)
+        # The wizard shows its first step when it mounts: move on only after that
+        # (on a busy machine the screen is pushed well before it has mounted).
+        for _ in range(50):
+            if wizard.focused is not None:
+                break
+            await pilot.pause()
         wizard.open_step(step)
         for _ in range(20):
             await pilot.pause()

@@ -42,5 +42,10 @@ async def open_new_at(app: ClientExitApp, pilot: Pilot[None], step: Step) -> Non
     """Start a new case and go to ``step``."""
     app.new_case()
     await pilot.pause()
+    # The wizard shows its first step when it mounts: move on only after that.
+    for _ in range(50):
+        if app.screen.focused is not None:
+            break
+        await pilot.pause()
     wizard(app).open_step(step)
     await pilot.pause()
