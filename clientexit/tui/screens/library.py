@@ -48,6 +48,9 @@ ROWS_AT_ONCE = 200
 """Rows put in the table straight away (more than a screen); the rest follow in batches."""
 ROWS_PER_BATCH = 250
 """Rows added between two looks at the keyboard while a long table fills."""
+CLIENT_WIDTH = 24
+"""Longer client names end in "…" in the table (the preview shows them whole), so that
+the money column still fits at 80 columns."""
 REFRESH_EVERY = 0.5
 HAND_OVER_EVERY = 0.25
 """Seconds between two hand-overs of read cases from the loading worker to the screen."""
@@ -132,7 +135,8 @@ class LibraryScreen(Screen[None]):
                     id="cases", cursor_type="row", zebra_stripes=True
                 )
                 for key, label in COLUMNS:
-                    table.add_column(label, key=key)
+                    width = CLIENT_WIDTH if key == "client" else None
+                    table.add_column(label, key=key, width=width)
                 yield table
                 yield Static("", id="preview")
             yield UpcomingPanel(id="upcoming")
@@ -268,7 +272,7 @@ class LibraryScreen(Screen[None]):
                 else Text("—", style="dim")
             )
             table.add_row(
-                summary.client,
+                Text(summary.client, overflow="ellipsis", no_wrap=True),
                 Text(summary.status.value, style=STATUS_STYLE[summary.status]),
                 _day(summary.call_date),
                 _day(summary.effective_date),
