@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount
-from textual.widgets import ContentSwitcher, Header, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clientexit.core import rules
@@ -26,6 +27,7 @@ from clientexit.tui.autosave import Autosaver
 from clientexit.tui.messages import CaseEdited
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
 from clientexit.tui.widgets.footer import StableFooter
+from clientexit.tui.widgets.steady import SteadyHeader
 from clientexit.tui.widgets.step import StepPane
 
 if TYPE_CHECKING:
@@ -105,6 +107,12 @@ class StepList(OptionList):
 class WizardScreen(Screen[None]):
     """Prepare one case, step by step."""
 
+    # The title is the client's name, so it changes as that is typed: the header
+    # repaints its own line (SteadyHeader); the screen's stock title would repaint
+    # every widget on the screen on each key.
+    title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
+    sub_title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="wizard.save"),
         # Priority, so scrolling panes and text fields do not take these keys first.
@@ -153,7 +161,7 @@ class WizardScreen(Screen[None]):
         """Keeps a recovery copy of what is typed, a second or two behind."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SteadyHeader()
         with Horizontal(id="wizard"):
             with Vertical(id="sidebar"):
                 yield StepList(id="steps")

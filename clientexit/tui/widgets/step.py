@@ -38,6 +38,8 @@ class StepPane(VerticalScroll):
         super().__init__(id=id, classes="step-pane")
         self.case = case
         self.links: dict[str, Link] = {}
+        self._error_boxes: dict[str, Static | None] = {}
+        """Each field's message line (or None): looked up once, not on every key."""
 
     def link(
         self,
@@ -78,14 +80,16 @@ class StepPane(VerticalScroll):
 
     def _mark(self, widget: Input, error: str) -> None:
         widget.set_class(bool(error), "-invalid")
-        boxes = self.query(f"#{widget.id}-error")
-        if boxes:
-            box = boxes.first(Static)
-            # Only when the message changes: an update costs a new layout of the step.
-            if getattr(box, "shown_error", None) != error:
-                box.shown_error = error  # type: ignore[attr-defined]
-                box.update(error)
-                box.set_class(bool(error), "-shown")
+        key = widget.id or ""
+        if key not in self._error_boxes:
+            boxes = self.query(f"#{key}-error")
+            self._error_boxes[key] = boxes.first(Static) if boxes else None
+        box = self._error_boxes[key]
+        # Only when the message changes: an update costs a new layout of the step.
+        if box is not None and getattr(box, "shown_error", None) != error:
+            box.shown_error = error  # type: ignore[attr-defined]
+            box.update(error)
+            box.set_class(bool(error), "-shown")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         link = self.links.get(event.input.id or "")

@@ -35,6 +35,7 @@ from clientexit.core.rules import Level, Step
 from clientexit.core.validate import parse_money
 from clientexit.tui.screens.record import Field, RecordDialog, parse_date
 from clientexit.tui.widgets.records import Cell, RecordTable
+from clientexit.tui.widgets.steady import SteadyInput
 from clientexit.tui.widgets.step import StepPane
 from clientexit.tui.words import plural
 
@@ -160,7 +161,7 @@ def field(label: str, widget: Input | Select[str], *, size: str = "") -> Compose
 
 def linked_input(input_id: str, placeholder: str) -> Input:
     # Input's own validation would clear the "-invalid" mark on blur; the step sets it.
-    return Input(placeholder=placeholder, id=input_id, validate_on=())
+    return SteadyInput(placeholder=placeholder, id=input_id, validate_on=())
 
 
 def errors(*input_ids: str) -> ComposeResult:

@@ -22,7 +22,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalGroup
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static, TextArea
 
 from clientexit.core import render, rules
 from clientexit.core.model import Case, HandoverItem, ReferralContact, ReferralMode
@@ -30,6 +30,7 @@ from clientexit.core.rules import Step
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.screens.record import Field, RecordDialog
 from clientexit.tui.widgets.records import RecordTable
+from clientexit.tui.widgets.steady import SteadyInput
 from clientexit.tui.widgets.step import StepPane
 
 MODES: dict[ReferralMode, str] = {
@@ -201,7 +202,7 @@ class ReferralStep(StepPane):
             yield Static("", id="named-warning", classes="warning", markup=False)
         with VerticalGroup(id="provider-part", classes="field"):
             yield Label("The kind of provider that would suit them", classes="group-label")
-            yield Input(
+            yield SteadyInput(
                 placeholder="e.g. a full-service agency, someone specialised in e-commerce",
                 id="provider-type",
             )
@@ -234,13 +235,13 @@ class ReferralStep(StepPane):
 
         with VerticalGroup(classes="field"):
             yield Label("Delete your copies of their records after (days)", classes="group-label")
-            yield Input(id="delete-after-days")
+            yield SteadyInput(id="delete-after-days")
             yield Static("", id="delete-after-days-error", classes="field-error")
         yield Static("", id="deletion-date", markup=False)
         yield Static("", id="deletion-warning", classes="warning", markup=False)
         with VerticalGroup(classes="field"):
             yield Label("Paid support after the end (optional)", classes="group-label")
-            yield Input(
+            yield SteadyInput(
                 placeholder="e.g. Two hours of help a week until 31 January, at my usual rate",
                 id="paid-support",
             )

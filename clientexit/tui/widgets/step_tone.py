@@ -20,12 +20,13 @@ from textual.app import ComposeResult
 from textual.containers import HorizontalGroup, VerticalGroup
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Label, RadioButton, RadioSet, Select, Static
 
 from clientexit.core import languages, render, rules
 from clientexit.core.model import Case, Reason, Tone
 from clientexit.core.rules import Step
 from clientexit.tui.screens.confirm import ConfirmDialog
+from clientexit.tui.widgets.steady import SteadyInput
 from clientexit.tui.widgets.step import StepPane
 
 TONES: dict[Tone, tuple[str, str]] = {
@@ -189,7 +190,7 @@ class ToneStep(StepPane):
                 yield Static(option_note(name, meaning), id=f"note-{reason.value}", classes="note")
         with VerticalGroup(id="reason-text-field", classes="field"):
             yield Label("Your reason, in one sentence *")
-            yield Input(
+            yield SteadyInput(
                 placeholder="e.g. I am moving my practice to fixed-length projects.",
                 id="reason-text",
             )

@@ -1,0 +1,45 @@
+"""Header and field widgets whose size never follows their text, so a key costs no layout.
+
+Textual lays out the whole screen (every widget on it) when a widget asks for a layout.
+Two stock widgets ask on every key although their size cannot change: ``Input`` (its
+scrollable width follows the text, declared as a layout-changing value) and the
+``Header``'s title (updated with a layout whenever the screen's title changes, and the
+wizard's title is the client's name). These versions repaint instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.visual import VisualType
+from textual.widget import Widget
+from textual.widgets import Header, Input
+from textual.widgets._header import HeaderTitle
+
+
+class SteadyInput(Input):
+    """An ``Input`` of a fixed size: typing repaints the field, it does not lay out the screen.
+
+    Its scrollable width still follows the text (the cursor scrolls as before); only the
+    screen-wide layout that change used to ask for is dropped. Its height and width come
+    from CSS, never from the text, so no other widget can move when it changes.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
+
+
+class SteadyTitle(HeaderTitle):
+    """The header's title line: one line, as wide as the header, whatever it says."""
+
+    def update(self, content: VisualType = "", *, layout: bool = False) -> None:
+        super().update(content, layout=False)
+
+
+class SteadyHeader(Header):
+    """A ``Header`` whose title changes repaint one line instead of laying out the screen."""
+
+    def compose(self) -> Iterator[Widget]:
+        for widget in super().compose():
+            yield SteadyTitle() if type(widget) is HeaderTitle else widget
