@@ -409,8 +409,34 @@ class RehearsalScreen(Screen[None]):
         super().refresh_bindings()
 
     def _update(self, widget_id: str, content: str) -> None:
-        self.query_one(widget_id, Static).update(content)
+        """Show ``content``; lay out the screen only when the widget's size has to change.
+
+        A layout measures every widget on the screen, so on a plain advance (the next
+        line as tall as the last, the same part) the few lines that change are repainted.
+        """
         self.updates += 1
+        self._show(self.query_one(widget_id, Static), content)
+
+    def _show(self, widget: Static, content: str) -> None:
+        if widget.content == content:
+            return
+        size = widget.content_size
+        widget.update(content, layout=False)
+        widget.clear_cached_dimensions()  # measured anew below and by the next layout
+        styles = widget.styles
+        grows = not size.width or (
+            (
+                styles.width is not None
+                and styles.width.is_auto
+                and widget.get_content_width(self.size, self.size) != size.width
+            )
+            or (
+                (styles.height is None or styles.height.is_auto)
+                and widget.get_content_height(self.size, self.size, size.width) != size.height
+            )
+        )
+        if grows:
+            widget.refresh(layout=True)
 
     def show_line(self) -> None:
         """Draw the position in the script: a fixed handful of widget updates, never a rebuild."""
@@ -511,10 +537,10 @@ class RehearsalScreen(Screen[None]):
             f"{'answer' if run.interruption else 'line'} {clock_time(run.line_elapsed())} · "
             f"about {clock_time(run.remaining_seconds())} left"
         )
-        self.query_one("#clock", Static).update(clock)
+        self._show(self.query_one("#clock", Static), clock)
         wpm = run.words_per_minute()
         pace = self.query_one("#pace", Static)
-        pace.update(describe_pace(wpm))
+        self._show(pace, describe_pace(wpm))
         pace.set_class(pace_of(wpm) is Pace.FAST, "-fast")
 
     def tick(self) -> None:
