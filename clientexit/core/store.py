@@ -403,23 +403,25 @@ class LibraryIndex:
         self._load()
 
     def _load(self) -> None:
+        # Line by line: a 10,000-case index is a few MB, and reading it whole held
+        # three copies of it at once (the bytes, the text, the text split in lines).
+        lines: dict[str, str] = {}
         try:
-            with self.path.open("rb") as handle:
-                text = handle.read().decode("utf-8")
-            head, _, body = text.partition("\n")
-            header = json.loads(head)
+            with self.path.open(encoding="utf-8", newline="\n") as handle:
+                header = json.loads(handle.readline())
+                if (
+                    not isinstance(header, dict)
+                    or header.get("version") != INDEX_VERSION
+                    or header.get("format") != FORMAT_VERSION
+                ):
+                    return
+                for line in handle:
+                    name, tab, rest = line.rstrip("\n").partition("\t")
+                    if tab:
+                        lines[name] = rest
         except (OSError, ValueError):
             return  # missing, unreadable or corrupt: rebuilt as the files are read
-        if (
-            not isinstance(header, dict)
-            or header.get("version") != INDEX_VERSION
-            or header.get("format") != FORMAT_VERSION
-        ):
-            return
-        for line in body.split("\n"):
-            name, tab, rest = line.partition("\t")
-            if tab:
-                self.lines[name] = rest
+        self.lines = lines
 
     def lookup(self, path: Path, info: os.stat_result) -> CaseSummary | list[Problem] | None:
         """What the index holds for ``path`` if the file has not changed since, else None."""

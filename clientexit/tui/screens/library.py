@@ -42,6 +42,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("updated", "Updated"),
 )
 STATUS_STYLE = {Status.DRAFT: "yellow", Status.READY: "green", Status.DONE: "dim"}
+# One cell per status, and one for nothing owed, shared by every row: a large library
+# would otherwise hold tens of thousands of identical Text objects (the table only reads them).
+STATUS_CELLS = {status: Text(status.value, style=style) for status, style in STATUS_STYLE.items()}
+NOTHING_OWED = Text("—", style="dim")
 FIRST_FILES = 50
 """Files read before the first frame; a larger library goes on loading in a worker."""
 ROWS_AT_ONCE = 200
@@ -269,11 +273,11 @@ class LibraryScreen(Screen[None]):
             owed = (
                 Text(rules.format_money(summary.money_owed, summary.currency), style="bold")
                 if summary.money_owed
-                else Text("—", style="dim")
+                else NOTHING_OWED
             )
             table.add_row(
                 Text(summary.client, overflow="ellipsis", no_wrap=True),
-                Text(summary.status.value, style=STATUS_STYLE[summary.status]),
+                STATUS_CELLS[summary.status],
                 _day(summary.call_date),
                 _day(summary.effective_date),
                 owed,
