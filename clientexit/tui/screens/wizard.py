@@ -324,9 +324,8 @@ class WizardScreen(Screen[None]):
         if mounted is not None:
             self.call_later(self.focus_when_mounted, mounted)
         else:
-            # At once, before the screen is laid out without the old step's field: the
-            # focus then moves once (one footer rebuild), not to the step list and back.
-            self.focus_first_field()
+            # The focus chain only knows the new step's fields once it has been laid out.
+            self.call_after_refresh(self.focus_first_field)
 
     async def focus_when_mounted(self, mounted: AwaitMount) -> None:
         await mounted
