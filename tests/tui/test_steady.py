@@ -1,0 +1,102 @@
+"""Fields and a header whose size never follows their text (a key lays out nothing)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Input
+from wizard_helpers import SAMPLES, wizard
+
+from clientexit.core.rules import Step
+from clientexit.tui.app import build_app
+from clientexit.tui.widgets.steady import SteadyHeader, SteadyInput, SteadyTitle
+
+
+def count_layouts(screen: Screen[Any], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time ``screen`` lays out its widgets."""
+    layouts: list[int] = []
+    real = screen._refresh_layout
+
+    def spy(*args: object, **kwargs: object) -> None:
+        layouts.append(1)
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(screen, "_refresh_layout", spy)
+    return layouts
+
+
+class FieldApp(App[None]):
+    TITLE = "Fields"
+
+    def compose(self) -> ComposeResult:
+        yield SteadyHeader()
+        yield SteadyInput(id="field")
+        yield Input(id="stock")
+
+
+async def test_typing_in_a_steady_field_scrolls_it_but_lays_out_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = FieldApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        field = app.query_one("#field", SteadyInput)
+        field.focus()
+        await pilot.pause()
+        layouts = count_layouts(app.screen, monkeypatch)
+        text = "a long client name that does not fit"
+        await pilot.press(*text)
+        await pilot.pause()
+        assert field.value == text
+        # The text is wider than the field: it still scrolls to keep the cursor in view.
+        assert field.scroll_x > 0
+        assert field.virtual_size.width > field.size.width
+        assert layouts == []
+        # The stock Input, for contrast, lays out the screen as it is typed in.
+        app.query_one("#stock", Input).focus()
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert layouts
+
+
+async def test_the_header_title_changes_without_a_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = FieldApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        layouts = count_layouts(app.screen, monkeypatch)
+        app.title = "Acme Corp"
+        await pilot.pause()
+        assert "Acme Corp" in str(app.query_one(SteadyTitle).render())
+        assert layouts == []
+
+
+async def test_typing_a_client_name_in_the_wizard_lays_out_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = next(SAMPLES.glob("*.toml"))
+    path = Path(shutil.copy(source, tmp_path / source.name))
+    app = build_app(library=tmp_path, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            if isinstance(app.focused, Input):
+                break
+            await pilot.pause()
+        screen = wizard(app)
+        assert screen.current is Step.CONTRACT
+        field = app.focused
+        assert isinstance(field, SteadyInput) and field.id == "client-name"
+        name = screen.case.client.name
+        layouts = count_layouts(screen, monkeypatch)
+        await pilot.press("end", "x", "y")
+        await pilot.pause()
+        # The case, the title and the header follow the key; the screen was not laid out.
+        assert screen.case.client.name == name + "xy"
+        assert screen.title == screen.case.title and "xy" in screen.title
+        assert screen.case.title in str(screen.query_one(SteadyTitle).render())
+        assert (screen.sub_title or "").startswith("● unsaved")
+        assert layouts == []
