@@ -559,58 +559,39 @@ def run(args: argparse.Namespace) -> list[Row]:
         log("start-up: floor app ...")
         floor_s, _ = timed_launches(floor_argv, FLOOR_TEXT, home, reps, timeout)
         floor_ms = [s * 1000 for s in floor_s]
-        log("start-up: clientexit on a small library ...")
-        lib_s, _ = timed_launches([clientexit, "--home", str(small)], MARK, home, reps, timeout)
-        rows.append(
-            make_row(
-                "1 start-up",
-                "clientexit --home LIB (7 cases) to rows",
-                "ms",
-                [s * 1000 for s in lib_s],
-                floor_ms,
-                "floor app to its Static",
-                1.3,
-            )
-        )
-        log("start-up: clientexit open ...")
-        open_s, _ = timed_launches(
-            [clientexit, "--home", str(small), "open", str(one)],
-            "Reasons (internal)",
-            home,
-            reps,
-            timeout,
-        )
-        rows.append(
-            make_row(
-                "1 start-up",
+        # Each start-up against the same floor: (what, arguments, the text that ends it, note).
+        starts: list[tuple[str, list[str], str, str]] = [
+            ("clientexit --home LIB (7 cases) to rows", [], MARK, ""),
+            (
                 "clientexit open PATH to the first step",
-                "ms",
-                [s * 1000 for s in open_s],
-                floor_ms,
-                "floor app to its Static",
-                1.3,
-            )
-        )
-        log("start-up: clientexit rehearse ...")
-        rehearse_s, _ = timed_launches(
-            [clientexit, "--home", str(small), "rehearse", str(one)],
-            "First line:",
-            home,
-            reps,
-            timeout,
-        )
-        rows.append(
-            make_row(
-                "1 start-up",
+                ["open", str(one)],
+                "Reasons (internal)",
+                "",
+            ),
+            (
                 "clientexit rehearse PATH to the first line",
-                "ms",
-                [s * 1000 for s in rehearse_s],
-                floor_ms,
-                "floor app to its Static",
-                1.3,
-                note="to the countdown's 'First line:' preview",
+                ["rehearse", str(one)],
+                "First line:",
+                "to the countdown's 'First line:' preview",
+            ),
+        ]
+        for what, extra, text, note in starts:
+            log(f"start-up: {what} ...")
+            seconds, _ = timed_launches(
+                [clientexit, "--home", str(small), *extra], text, home, reps, timeout
             )
-        )
+            rows.append(
+                make_row(
+                    "1 start-up",
+                    what,
+                    "ms",
+                    [s * 1000 for s in seconds],
+                    floor_ms,
+                    "floor app to its Static",
+                    1.3,
+                    note=note,
+                )
+            )
 
         log(f"scale: list --json over {args.cases} files vs tomllib ...")
         parse_ms = [
