@@ -26,6 +26,9 @@ from clientexit.core.model import (
 COOL_OFF_DAYS = 3
 """Practitioners advise letting a few days pass between deciding and telling."""
 
+BEFORE_THE_CALL = frozenset({"cool_off", "no_script", "not_rehearsed", "no_objections"})
+"""Findings about preparing the call: once the case is done they no longer apply."""
+
 MIN_EXPORT_DAYS = 7
 """The least time after the end date a client should have to fetch their files."""
 
@@ -147,8 +150,12 @@ def _contract_findings(case: Case) -> list[Finding]:
                 Level.WARNING,
                 Step.CONTRACT,
                 f"{format_money(owed, c.currency)} is still owed on {count} "
-                f"invoice{'s' if count != 1 else ''}. Consider collecting it before the call, "
-                "or pausing work until it is paid.",
+                f"invoice{'s' if count != 1 else ''}. "
+                + (
+                    "Ask for it with the final statement, in writing."
+                    if case.status is Status.DONE
+                    else "Consider collecting it before the call, or pausing work until it is paid."
+                ),
             )
         )
     unfinished = unfinished_deliverables(case)
@@ -446,6 +453,8 @@ def findings(case: Case) -> list[Finding]:
         )
     deferred = _deferred_leaks.get(id(case))
     found.extend(_leak_findings(case) if deferred is None else deferred)
+    if case.status is Status.DONE:
+        return [f for f in found if f.code not in BEFORE_THE_CALL]
     return found
 
 

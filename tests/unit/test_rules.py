@@ -20,6 +20,7 @@ from clientexit.core.model import (
     ReferralContact,
     ReferralMode,
     Rehearsal,
+    Status,
 )
 
 MakeCase = Callable[[], Case]
@@ -512,6 +513,22 @@ def test_finding_no_objections(make_case: MakeCase) -> None:
     found = {f.code: f for f in rules.findings(case)}
     assert set(found) == {"no_objections"}
     assert found["no_objections"].step is rules.Step.SCRIPT
+
+
+def test_a_done_case_drops_what_was_about_preparing_the_call(make_case: MakeCase) -> None:
+    case = make_case()
+    case.rehearsals = []
+    case.script.objections = []
+    case.contract.invoices[0].paid = Decimal("0.00")
+    before = {f.code: f for f in rules.findings(case)}
+    assert {"not_rehearsed", "no_objections", "money_owed"} <= set(before)
+    assert "before the call" in before["money_owed"].message
+    case.status = Status.DONE
+    after = {f.code: f for f in rules.findings(case)}
+    assert not rules.BEFORE_THE_CALL & set(after)
+    # Money still owed matters after the call too, in words that fit it.
+    assert "before the call" not in after["money_owed"].message
+    assert "final statement" in after["money_owed"].message
 
 
 def test_finding_outcome_objection_past_the_list(make_case: MakeCase) -> None:
