@@ -13,6 +13,8 @@ from pathlib import Path
 HOME_ENV = "CLIENTEXIT_HOME"
 TRASH_DIR = ".trash"
 """Deleted cases are moved here, inside the library, never unlinked."""
+EXPORTS_DIR = "exports"
+"""Exports from the app (and the follow-up email) go here unless the user says otherwise."""
 
 
 def library_dir(home: str | Path | None = None) -> Path:
@@ -29,3 +31,8 @@ def library_dir(home: str | Path | None = None) -> Path:
 
 def trash_dir(library: Path) -> Path:
     return library / TRASH_DIR
+
+
+def exports_dir(library: Path) -> Path:
+    """Where the app writes exports, inside the library (not created here)."""
+    return library / EXPORTS_DIR

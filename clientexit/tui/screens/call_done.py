@@ -28,15 +28,13 @@ from textual.widgets import Button, Input, Label, SelectionList, Static, TextAre
 
 from clientexit.core import rules
 from clientexit.core.model import Case, NoticeRule, Outcome, Status
+from clientexit.core.paths import exports_dir
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.screens.record import parse_date
 from clientexit.tui.widgets import upcoming
 
 if TYPE_CHECKING:
     from clientexit.tui.screens.wizard import WizardScreen
-
-EXPORTS_DIR = "exports"
-"""The folder inside the library that the follow-up email is written to."""
 
 OBJECTION_WIDTH = 64
 
@@ -60,7 +58,7 @@ def default_call_day(case: Case, today: date) -> date:
 
 def followup_path(library: Path, case_path: Path) -> Path:
     """``<library>/exports/<case file stem>-followup.eml``."""
-    return library / EXPORTS_DIR / f"{case_path.stem}-followup.eml"
+    return exports_dir(library) / f"{case_path.stem}-followup.eml"
 
 
 def _objection_label(number: int, text: str) -> str:

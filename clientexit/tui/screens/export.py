@@ -26,14 +26,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from clientexit.core import leak, render
+from clientexit.core.paths import exports_dir
 from clientexit.core.store import DIR_MODE, StoreError, case_filename, write_atomic
 from clientexit.tui.screens.confirm import ConfirmDialog
+from clientexit.tui.words import home_short
 
 if TYPE_CHECKING:
     from clientexit.core.model import Case
-
-EXPORTS_DIR = "exports"
-"""The folder inside the library that exports go to unless the user says otherwise."""
 
 DATES = "dates"
 """The calendar's "what": the case's dates, not a document."""
@@ -139,14 +138,6 @@ def default_name(case: Case, case_path: Path | None, what: str, fmt: str) -> str
     return f"{stem}-{what}.{fmt}"
 
 
-def shown_path(path: Path) -> str:
-    """A path as the field shows it: under the home folder as ``~/...``."""
-    try:
-        return f"~/{path.relative_to(Path.home())}"
-    except ValueError:
-        return str(path)
-
-
 def make_folders(folder: Path) -> None:
     """Create ``folder`` and any missing parents, each one only the user can enter (0700)."""
     missing: list[Path] = []
@@ -232,7 +223,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @property
     def folder(self) -> Path:
-        return self.library / EXPORTS_DIR
+        return exports_dir(self.library)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog export-dialog"):
@@ -282,7 +273,7 @@ class ExportDialog(ModalScreen[Path | None]):
         if field.value and field.value != self.suggested:
             return
         name = default_name(self.case, self.case_path, self.what, self.fmt)
-        self.suggested = shown_path(self.folder / name)
+        self.suggested = home_short(self.folder / name)
         field.value = self.suggested
         field.call_after_refresh(self.show_file_name)
 
@@ -405,7 +396,7 @@ class ExportDialog(ModalScreen[Path | None]):
             while not at.exists() and at.parent != at:
                 at = at.parent
             if not at.is_dir():
-                self.show_problem(f"{shown_path(at)} is a file, not a folder.")
+                self.show_problem(f"{home_short(at)} is a file, not a folder.")
                 return None
         except OSError as error:
             self.show_problem(f"{typed}: {error.strerror or error}")
@@ -437,7 +428,7 @@ class ExportDialog(ModalScreen[Path | None]):
             replace = await self.app.push_screen_wait(
                 ConfirmDialog(
                     f"{path.name} already exists. Replace it?",
-                    detail=f"In {shown_path(path.parent)}. The file there now will be lost.",
+                    detail=f"In {home_short(path.parent)}. The file there now will be lost.",
                     yes="Replace",
                     no="Keep it",
                     danger=True,
@@ -457,7 +448,7 @@ class ExportDialog(ModalScreen[Path | None]):
             return
         allowed = " (with the private words you allowed)" if self.leaks else ""
         self.notify(
-            f"Exported {WHAT_NAMES.get(self.what, self.what)}{allowed} to {shown_path(path)}",
+            f"Exported {WHAT_NAMES.get(self.what, self.what)}{allowed} to {home_short(path)}",
             title="Exported",
             timeout=8,
         )

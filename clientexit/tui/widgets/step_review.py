@@ -24,7 +24,7 @@ from clientexit.core.model import Case, Status
 from clientexit.core.rules import Finding, Level, Step
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.widgets.step import StepPane
-from clientexit.tui.words import plural
+from clientexit.tui.words import home_short, plural
 
 MARKS: dict[Level, tuple[str, str]] = {
     Level.WARNING: ("✗", "$text-error bold"),
@@ -57,14 +57,6 @@ class GoToStep(Message):
     """The user chose a finding: open the step that fixes it."""
 
     step: Step
-
-
-def _shorter(path: Path) -> str:
-    """The path with the home folder as ``~``, so it fits a narrow screen."""
-    try:
-        return f"~/{path.relative_to(Path.home())}"
-    except ValueError:
-        return str(path)
 
 
 def letter_edited(case: Case) -> bool:
@@ -290,7 +282,7 @@ class ReviewStep(StepPane):
                 if dirty
                 else f"All changes saved, last on {when}."
             )
-            saved = f"File: {_shorter(path)}\n{state}"
+            saved = f"File: {home_short(path)}\n{state}"
         self.query_one("#status", Static).update(
             Content.assemble(
                 ("Status: ", "bold"),
