@@ -1,8 +1,8 @@
 """The export dialog: one document of the case (or all of them) to a file, after the leak guard.
 
 What can be exported, and in which formats, comes from the core: the text
-formats from ``render.FORMATS``, email drafts (``.eml``) from ``core.mail`` and
-the calendar (``.ics``) from ``core.ical`` once they exist, so the dialog never
+formats from ``render.FORMATS``, email drafts (``.eml``) of what ``mail.DRAFTS``
+names, and the calendar (``.ics``) of the case's dates, so the dialog never
 offers what the core cannot write.
 
 Nothing is written before the leak guard has run on exactly what would be
@@ -14,7 +14,6 @@ existing file is replaced only after asking.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,39 +74,16 @@ FORMAT_USES: dict[str, str] = {
 }
 
 
-def _email_drafts() -> tuple[str, ...]:
-    """The documents the core can write as email drafts (none before ``core.mail`` exists)."""
-    try:
-        from clientexit.core import mail
-    except ImportError:
-        return ()
-    return tuple(getattr(mail, "DRAFTS", ())) if hasattr(mail, "draft_bytes") else ()
-
-
-def _has_calendar() -> bool:
-    try:
-        from clientexit.core import ical
-    except ImportError:
-        return False
-    return hasattr(ical, "calendar_bytes")
-
-
-def text_formats() -> tuple[str, ...]:
-    """The formats ``render.export`` writes as text (Markdown and plain text)."""
-    return tuple(fmt for fmt in render.FORMATS if fmt not in ("eml", "ics"))
-
-
 def choices() -> dict[str, tuple[str, ...]]:
     """Each thing that can be exported, with the formats it can be exported in, in order."""
-    text = text_formats()
-    drafts = _email_drafts()
+    from clientexit.core import mail
+
     found = {
-        what: (*text, "eml") if what in drafts else text
+        what: (*render.FORMATS, "eml") if what in mail.DRAFTS else render.FORMATS
         for what in render.WHATS
         if what in WHAT_LABELS
     }
-    if _has_calendar():
-        found[DATES] = ("ics",)
+    found[DATES] = ("ics",)
     return found
 
 
@@ -288,12 +264,11 @@ class ExportDialog(ModalScreen[Path | None]):
         """The format's use, the email's gaps, and the leak guard's findings for this choice."""
         use = FORMAT_USES.get(self.fmt, "")
         if self.fmt == "eml":
-            with contextlib.suppress(Exception):
-                from clientexit.core import mail
+            from clientexit.core import mail
 
-                gaps = mail.warnings(self.case, self.what)
-                if gaps:
-                    use += " Note: " + "; ".join(gaps) + "."
+            gaps = mail.warnings(self.case, self.what)
+            if gaps:
+                use += " Note: " + "; ".join(gaps) + "."
         self.query_one("#export-use", Static).update(use)
         self.show_problem("")
         self.scan()
