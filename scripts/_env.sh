@@ -22,3 +22,9 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[dev]"
     echo "$want" > "$stamp"
 fi
+
+# The package is installed editable, so nothing compiled its modules to bytecode, and
+# where PYTHONDONTWRITEBYTECODE is set (as on some CI and container images) Python would
+# compile every module from source on every start: about 40 ms of each launch. Compiling
+# them here, once per change (unchanged files are skipped), keeps launches fast.
+"$VENV/bin/python" -m compileall -q "$ROOT/clientexit" >/dev/null
