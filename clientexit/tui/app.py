@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from clientexit.core.model import Case
     from clientexit.core.recovery import Recovery
     from clientexit.tui.screens.wizard import WizardScreen
+
+RECOVERY_FOLDER = ".recovery"
+"""``clientexit.core.recovery.RECOVERY_DIR``, looked at before that module is imported."""
 
 
 class ClientExitApp(App[None]):
@@ -92,11 +96,16 @@ class ClientExitApp(App[None]):
         return super().pop_screen()
 
     def pending_recoveries(self) -> list[Recovery]:
-        """Recovery files with work in them (none after a clean exit: one look at a folder)."""
+        """Recovery files with work in them; after a clean exit, one look at an empty folder
+        (the recovery module, with its diff and hash libraries, is not even imported)."""
+        try:
+            with os.scandir(self.library / RECOVERY_FOLDER) as entries:
+                if not any(entry.name.endswith(".toml") for entry in entries):
+                    return []
+        except OSError:
+            return []
         from clientexit.core import recovery
 
-        if not recovery.recovery_files(self.library):
-            return []
         return recovery.find_recoveries(self.library)
 
     def open_first(self, *, rehearse: bool) -> None:

@@ -22,6 +22,7 @@ from clientexit.tui.screens.rehearsal import Mode, RehearsalScreen
 from clientexit.tui.screens.wizard import WizardScreen
 
 SAMPLE = "piekarnia-lodzka-2026-11-27.toml"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def first_frames(app: ClientExitApp) -> list[str]:
@@ -314,3 +315,11 @@ async def test_another_cases_recovery_decided_later_leaves_the_case_open(
         assert app.screen.path == path  # type: ignore[attr-defined]
         assert stack(app) == ["WizardScreen"]
     assert recovery.recovery_path(sample_library, sample_library / other).exists()
+
+
+def test_the_app_looks_for_recoveries_where_they_are_written(tmp_path: Path) -> None:
+    from clientexit.tui.app import RECOVERY_FOLDER
+
+    assert RECOVERY_FOLDER == recovery.RECOVERY_DIR
+    written = recovery.write_recovery(load_case(SAMPLES / SAMPLE), tmp_path, tmp_path / SAMPLE)
+    assert written.parent == tmp_path / RECOVERY_FOLDER
