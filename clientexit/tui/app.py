@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 
 from clientexit.core.rules import Step
 
 if TYPE_CHECKING:
+    from clientexit.core.model import Case
     from clientexit.core.recovery import Recovery
     from clientexit.tui.screens.wizard import WizardScreen
+
+RECOVERY_FOLDER = ".recovery"
+"""``clientexit.core.recovery.RECOVERY_DIR``, looked at before that module is imported."""
 
 
 class ClientExitApp(App[None]):
@@ -42,23 +49,137 @@ class ClientExitApp(App[None]):
         self.rehearse_on_open = rehearse is not None and open_path is None
         self.open_step = Step.SCRIPT if self.rehearse_on_open else Step.CONTRACT
         self.start_new = new
+        self.library_later = False
+        """Whether the library is still to be made, when the case opened first is closed."""
+        self.wizard_below: Callable[[], WizardScreen] | None = None
+        """Makes the wizard of `rehearse` and puts it under the rehearsal (until done)."""
         self.editor_runner: Callable[[list[str]], int] = self.run_editor_suspended
         """Runs the user's editor on a file and returns its exit status; tests replace it."""
         # The user's look is applied here, before the first frame is drawn.
         self.apply_settings()
 
     def on_mount(self) -> None:
-        from clientexit.tui.screens.library import LibraryScreen
-
         if self.settings_warning:
             self.notify(self.settings_warning, title="Settings", severity="warning", timeout=10)
-        self.push_screen(LibraryScreen(self.library))
-        # Start-up: the recovery check (and what it imports) is not needed for the
-        # first frame, so it runs just after it.
-        self.call_after_refresh(self.after_first_frame)
+        if self.open_path is None and not self.start_new:
+            self.push_screen(self.make_library())
+            # Start-up: the recovery check (and what it imports) is not needed for the
+            # first frame, so it runs just after it.
+            self.call_after_refresh(self.after_first_frame)
+            return
+        # `open`, `rehearse` and `new` start on the case itself: the library is made
+        # when the case is closed (see pop_screen), not drawn first underneath.
+        self.library_later = True
+        found = self.pending_recoveries()
+        if found:
+            # Unsaved work from last time is asked about before anything can be typed:
+            # the case asked for shows, unchanged, under the first question.
+            self.open_first(rehearse=False)
+            self.offer_recoveries(found, self.ask_now(found[0]))
+        else:
+            self.open_first(rehearse=self.rehearse_on_open)
+        self.call_after_refresh(self.after_case_frame)
+
+    def make_library(self) -> Screen:
+        from clientexit.tui.screens.library import LibraryScreen
+
+        return LibraryScreen(self.library)
+
+    def pop_screen(self) -> AwaitComplete:
+        # Leaving the rehearsal of `rehearse` before its wizard was put under it.
+        self.place_wizard_below()
+        if self.library_later and len(self.screen_stack) == 2:
+            # The case opened from the command line is closing, and the library it
+            # lands on has not been made yet: it takes the case's place now.
+            self.library_later = False
+            return self.switch_screen(self.make_library())
+        return super().pop_screen()
+
+    def pending_recoveries(self) -> list[Recovery]:
+        """Recovery files with work in them; after a clean exit, one look at an empty folder
+        (the recovery module, with its diff and hash libraries, is not even imported)."""
+        try:
+            with os.scandir(self.library / RECOVERY_FOLDER) as entries:
+                if not any(entry.name.endswith(".toml") for entry in entries):
+                    return []
+        except OSError:
+            return []
+        from clientexit.core import recovery
+
+        return recovery.find_recoveries(self.library)
+
+    def open_first(self, *, rehearse: bool) -> None:
+        """The first screen of `open`, `rehearse` and `new`: the case's wizard or its rehearsal.
+
+        A case that cannot be read (it changed since the command line read it) is
+        reported over the library.
+        """
+        if self.open_path is None:
+            self.new_case()
+            return
+        case = self.read_case(self.open_path)
+        if case is None:
+            self.library_later = False
+            self.push_screen(self.make_library())
+        elif rehearse:
+            self.rehearse_first(case, self.open_path)
+        else:
+            self.push_screen(self.make_wizard(case, self.open_path, step=self.open_step))
+
+    def rehearse_first(self, case: Case, path: Path) -> None:
+        """`rehearse`: the rehearsal alone makes the first frame. Its wizard, on the
+        Script step (where leaving the rehearsal lands, and which saves its runs), is
+        made and put under it just after that frame."""
+        from clientexit.tui.messages import CaseEdited
+        from clientexit.tui.screens.rehearsal import RehearsalScreen
+
+        wizard: list[WizardScreen] = []
+
+        def below() -> WizardScreen:
+            if not wizard:
+                wizard.append(self.make_wizard(case, path, step=Step.SCRIPT))
+                self.place_under(wizard[0], rehearsal)
+            return wizard[0]
+
+        def save() -> bool:
+            return below().action_save()
+
+        def edited(source: str) -> None:
+            below().post_message(CaseEdited(source))
+
+        def back(_: None = None) -> None:
+            self.wizard_back(below())
+
+        rehearsal = RehearsalScreen(case=case, save=save, edited=edited)
+        self.push_screen(rehearsal, back)
+        self.wizard_below = below
+
+    def after_case_frame(self) -> None:
+        """After the first frame of `open`, `rehearse` or `new`: what that frame did not need."""
+        from clientexit.core import render
+
+        render.use_library(self.library)
+        self.place_wizard_below()
+
+    def place_wizard_below(self) -> None:
+        """Make the wizard of `rehearse` and put it under its rehearsal, if still to do."""
+        below, self.wizard_below = self.wizard_below, None
+        if below is not None:
+            below()
+
+    def place_under(self, screen: Screen, above: Screen) -> None:
+        """Put ``screen`` in the screen stack just under ``above``: mounted now, shown
+        when ``above`` is dismissed (as if ``screen`` had been pushed before it)."""
+        # Textual pushes screens on top only; this does what push_screen does for a
+        # screen that is not the active one (as push_screen to another mode does).
+        stack = self._screen_stack
+        self._get_screen(screen)  # registers and mounts it
+        screen._push_result_callback(self, None)
+        self._load_screen_css(screen)
+        stack.insert(stack.index(above), screen)
 
     def after_first_frame(self) -> None:
-        """Offer unsaved work from last time, if any; then open what was asked for."""
+        """Offer unsaved work from last time, if any (the library is on screen)."""
         from clientexit.core import recovery, render
 
         # The library's own templates (LIBRARY/templates/<lang>/<tone>/) override ours.
@@ -67,28 +188,41 @@ class ClientExitApp(App[None]):
 
         found = recovery.find_recoveries(self.library)
         if found:
-            # Unsaved work from last time comes first; then what was asked for.
             self.offer_recoveries(found)
-        else:
-            self.open_requested()
 
     def open_requested(self) -> None:
-        """Open what the command line asked for: a case, its rehearsal, or a new case."""
-        if self.open_path is not None:
-            self.open_case(self.open_path, step=self.open_step)
-            if self.rehearse_on_open:
-                # On top of the wizard, so leaving the rehearsal lands on the script.
-                self.call_after_refresh(self.action_rehearse)
-        elif self.start_new:
-            self.new_case()
+        """After the questions about unsaved work: the rehearsal asked for, on its wizard."""
+        from clientexit.tui.screens.wizard import WizardScreen
+
+        if self.rehearse_on_open and isinstance(self.screen, WizardScreen):
+            self.action_rehearse()
+
+    def ask_now(self, found: Recovery) -> asyncio.Future[str]:
+        """Show the question about one recovery at once (before the next frame); its answer."""
+        from clientexit.tui.screens.recovery import RecoveryDialog
+
+        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+        def answered(result: str | None) -> None:
+            if not answer.done():
+                answer.set_result(result or "")
+
+        self.push_screen(RecoveryDialog(found), answered)
+        return answer
 
     @work(exclusive=True, group="recovery")
-    async def offer_recoveries(self, found: list[Recovery]) -> None:
-        """Offer each recovery file in turn; restoring one opens it and ends the questions."""
+    async def offer_recoveries(
+        self, found: list[Recovery], first: asyncio.Future[str] | None = None
+    ) -> None:
+        """Offer each recovery file in turn; restoring one opens it and ends the questions.
+
+        ``first`` is the answer to a question about ``found[0]`` already on screen.
+        """
         from clientexit.tui.screens.recovery import RESTORE, ask_about
 
-        for one in found:
-            if await ask_about(self, one, self.library) == RESTORE:
+        for number, one in enumerate(found):
+            shown = first if number == 0 else None
+            if await ask_about(self, one, self.library, shown) == RESTORE:
                 self.open_recovered(one)
                 return
         self.open_requested()
@@ -97,27 +231,40 @@ class ClientExitApp(App[None]):
         """Open a recovered case in the wizard, unsaved: its file changes only on ctrl+s."""
         from clientexit.tui.screens.wizard import WizardScreen
 
-        self.push_screen(
-            WizardScreen(
-                found.case,
-                path=found.case_path,
-                library=self.library,
-                recovery_key=found.key,
-                recovered=True,
-            )
+        recovered = WizardScreen(
+            found.case,
+            path=found.case_path,
+            library=self.library,
+            recovery_key=found.key,
+            recovered=True,
         )
+        if self.library_later and isinstance(self.screen, WizardScreen):
+            # Asked before anything could be typed: the case opened from the command
+            # line has no changes, and the restored one takes its place.
+            self.switch_screen(recovered)
+        else:
+            self.push_screen(recovered)
 
     def open_case(self, path: Path, *, step: Step = Step.CONTRACT) -> None:
         """Open a case file in the wizard; a file that cannot be read is reported, not opened."""
+        case = self.read_case(path)
+        if case is not None:
+            self.push_screen(self.make_wizard(case, path, step=step))
+
+    def read_case(self, path: Path) -> Case | None:
+        """The case in a file; None, after saying why, when it cannot be read."""
         from clientexit.core.validate import CaseFileError, load_case
-        from clientexit.tui.screens.wizard import WizardScreen
 
         try:
-            case = load_case(path)
+            return load_case(path)
         except CaseFileError as error:
             self.notify(str(error), title="Cannot open this case", severity="error", timeout=15)
-            return
-        self.push_screen(WizardScreen(case, path=path, library=self.library, start=step))
+            return None
+
+    def make_wizard(self, case: Case, path: Path, *, step: Step) -> WizardScreen:
+        from clientexit.tui.screens.wizard import WizardScreen
+
+        return WizardScreen(case, path=path, library=self.library, start=step)
 
     def new_case(self) -> None:
         from clientexit.core.model import new_case
@@ -139,14 +286,18 @@ class ClientExitApp(App[None]):
         def edited(source: str) -> None:
             wizard.post_message(CaseEdited(source))
 
-        def back(_: None = None) -> None:
-            # The rehearsal may have added a run or changed a line: show them on the step.
-            wizard.pane(wizard.current).refresh_from_case()
-            wizard.refresh_steps()
-
         self.push_screen(
-            RehearsalScreen(case=wizard.case, save=wizard.action_save, edited=edited), back
+            RehearsalScreen(case=wizard.case, save=wizard.action_save, edited=edited),
+            lambda _: self.wizard_back(wizard),
         )
+
+    @staticmethod
+    def wizard_back(wizard: WizardScreen) -> None:
+        """Back from a rehearsal: the run it added, or a line it changed, show on the step."""
+        if not wizard.is_mounted:
+            return  # made just now: it shows the case as it is when it mounts
+        wizard.pane(wizard.current).refresh_from_case()
+        wizard.refresh_steps()
 
     async def action_quit(self) -> None:
         """Quit; with unsaved changes in a case, ask first (save, discard or stay)."""

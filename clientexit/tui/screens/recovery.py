@@ -7,6 +7,7 @@ recovery file only moves to the trash after "Keep the saved file" is confirmed.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -138,12 +139,16 @@ class RecoveryDialog(ModalScreen[str]):
             self.dismiss(KEEP)
 
 
-async def ask_about(app: App[Any], found: Recovery, library: Path) -> str:
+async def ask_about(
+    app: App[Any], found: Recovery, library: Path, shown: Awaitable[str] | None = None
+) -> str:
     """Show the dialog for one recovery and carry out a confirmed "keep" (run in a worker).
 
-    Returns the answer; on ``restore`` the caller opens ``found.case`` in the wizard.
+    ``shown`` is the answer of a dialog about ``found`` already on screen (pushed
+    before the worker could run); without it the dialog is shown here. Returns the
+    answer; on ``restore`` the caller opens ``found.case`` in the wizard.
     """
-    answer = await app.push_screen_wait(RecoveryDialog(found))
+    answer = await (shown if shown is not None else app.push_screen_wait(RecoveryDialog(found)))
     if answer == KEEP:
         try:
             recovery.discard(found.path, library)

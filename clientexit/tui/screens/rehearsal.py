@@ -45,7 +45,6 @@ from clientexit.core.rehearsal import (
     shaky_last_time,
 )
 from clientexit.tui.screens.money_card import MoneyCard
-from clientexit.tui.widgets.rehearsal_history import RehearsalHistory
 
 TICK_SECONDS = 0.5
 """How often the clocks on screen are redrawn."""
@@ -333,10 +332,8 @@ class RehearsalScreen(Screen[None]):
                 "escape goes back to the case.",
                 id="no-script-text",
             )
-        with VerticalScroll(id="summary"):
-            yield Static("", id="summary-heading", markup=False)
-            yield Static("", id="summary-text")
-            yield RehearsalHistory(self.case, id="summary-history")
+        # Filled just after the first frame (make_summary): not shown before a run ends.
+        yield VerticalScroll(id="summary")
         with Vertical(id="bottom"):
             with Horizontal(id="progress-row"):
                 yield ProgressBar(total=1, show_percentage=False, show_eta=False, id="progress")
@@ -350,6 +347,22 @@ class RehearsalScreen(Screen[None]):
         self.mode = Mode.EMPTY if not self.case.script.lines else Mode.COUNTDOWN
         self.watch_mode(self.mode)
         self.set_interval(TICK_SECONDS, self.tick)
+        self.call_after_refresh(self.make_summary)
+
+    def make_summary(self) -> None:
+        """Put the summary's widgets in place (once): the first frame does without them."""
+        summary = self.query_one("#summary", VerticalScroll)
+        if summary.children:
+            return
+        from clientexit.tui.widgets.rehearsal_history import RehearsalHistory
+
+        summary.mount_all(
+            [
+                Static("", id="summary-heading", markup=False),
+                Static("", id="summary-text"),
+                RehearsalHistory(self.case, id="summary-history"),
+            ]
+        )
 
     def on_unmount(self) -> None:
         # Quitting the app in the middle of a run (ctrl+q) still keeps the run.
@@ -811,9 +824,14 @@ class RehearsalScreen(Screen[None]):
                 "It is in the case, but the file could not be saved: "
                 "save the case (ctrl+s) when you are back."
             )
+        from clientexit.tui.widgets.rehearsal_history import RehearsalHistory
+
+        self.make_summary()
         self.query_one("#summary-heading", Static).update(heading)
         self.query_one("#summary-text", Static).update(self.summary_body(record, note, run))
-        self.query_one(RehearsalHistory).refresh_from_case()
+        history = self.query_one(RehearsalHistory)
+        if history.is_mounted:  # else it shows the case's runs when it mounts
+            history.refresh_from_case()
 
     def summary_body(self, record: Rehearsal, note: str, run: RehearsalRun) -> RenderableType:
         parts: list[RenderableType] = [Text(note, style="dim")]

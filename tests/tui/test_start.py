@@ -1,0 +1,325 @@
+"""`open`, `rehearse` and `new` start on the case itself; the library is there when it is closed."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.screen import Screen
+from textual.widgets import DataTable, Input
+
+from clientexit.core import recovery, store
+from clientexit.core.rules import Step
+from clientexit.core.validate import load_case
+from clientexit.tui.app import ClientExitApp, build_app
+from clientexit.tui.screens.confirm import ConfirmDialog, UnsavedChangesDialog
+from clientexit.tui.screens.library import LibraryScreen
+from clientexit.tui.screens.recovery import RecoveryDialog
+from clientexit.tui.screens.rehearsal import Mode, RehearsalScreen
+from clientexit.tui.screens.wizard import WizardScreen
+
+SAMPLE = "piekarnia-lodzka-2026-11-27.toml"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+def first_frames(app: ClientExitApp) -> list[str]:
+    """Records the type of the screen each frame the app draws shows (first frame first)."""
+    drawn: list[str] = []
+    original = app._display
+
+    def display(screen: Screen[Any], renderable: Any) -> None:
+        if renderable is not None:
+            drawn.append(type(screen).__name__)
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    return drawn
+
+
+def stack(app: ClientExitApp) -> list[str]:
+    return [type(screen).__name__ for screen in app.screen_stack[1:]]
+
+
+def rows(app: ClientExitApp) -> int:
+    return app.screen.query_one("#cases", DataTable).row_count
+
+
+async def settle(pilot: Any, check: Any, tries: int = 60) -> None:
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause(0.02)
+    assert check(), "timed out"
+
+
+def with_recovery(library: Path, name: str, client: str) -> Path:
+    """The library's case ``name`` with unsaved work in a recovery file: a new client name."""
+    path = library / name
+    edited = load_case(path)
+    edited.client.name = client
+    before = time.time() - 60
+    os.utime(path, (before, before))  # saved before the recovery was written
+    recovery.write_recovery(edited, library, path)
+    return path
+
+
+# -- open ----------------------------------------------------------------------------------
+
+
+async def test_open_starts_on_the_wizard_and_escape_lands_on_the_library(
+    sample_library: Path, sample_names: list[str]
+) -> None:
+    path = sample_library / SAMPLE
+    app = build_app(library=sample_library, open_path=path)
+    drawn = first_frames(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert drawn[0] == "WizardScreen"
+        assert "LibraryScreen" not in drawn
+        assert stack(app) == ["WizardScreen"]  # the library is not made yet
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        assert wizard.current is Step.CONTRACT and wizard.path == path
+        await settle(pilot, lambda: isinstance(app.focused, Input))
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert stack(app) == ["LibraryScreen"]
+        assert rows(app) == len(sample_names)
+        # From the library, a case opens over it and closes back to it, as always.
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
+        assert stack(app) == ["LibraryScreen", "WizardScreen"]
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert rows(app) == len(sample_names)
+
+
+async def test_open_then_saved_changes_show_in_the_library(sample_library: Path) -> None:
+    path = sample_library / SAMPLE
+    app = build_app(library=sample_library, open_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.focused, Input))
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        wizard.query_one("#client-name", Input).focus()
+        await pilot.press("end", *" Nowa")
+        await pilot.press("ctrl+s", "escape")
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        table = app.screen.query_one("#cases", DataTable)
+        shown = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert any(name.endswith(" Nowa") for name in shown)
+
+
+async def test_open_a_file_that_broke_since_is_reported_over_the_library(
+    sample_library: Path,
+) -> None:
+    path = sample_library / SAMPLE
+    app = build_app(library=sample_library, open_path=path)
+    path.write_text("not a case\n", encoding="utf-8")  # after the command line read it
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert any(n.title == "Cannot open this case" for n in app._notifications)
+
+
+# -- rehearse ------------------------------------------------------------------------------
+
+
+async def test_rehearse_starts_on_the_rehearsal_and_leaving_lands_on_the_script(
+    sample_library: Path, sample_names: list[str]
+) -> None:
+    path = sample_library / SAMPLE
+    app = build_app(library=sample_library, rehearse=path)
+    drawn = first_frames(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert drawn[0] == "RehearsalScreen"
+        assert "WizardScreen" not in drawn and "LibraryScreen" not in drawn
+        rehearsal = app.screen
+        assert isinstance(rehearsal, RehearsalScreen) and rehearsal.mode is Mode.COUNTDOWN
+        # Just after the first frame the wizard is put under it, on the Script step.
+        await settle(pilot, lambda: stack(app) == ["WizardScreen", "RehearsalScreen"])
+        wizard = app.screen_stack[-2]
+        assert isinstance(wizard, WizardScreen) and wizard.current is Step.SCRIPT
+        assert wizard.case is rehearsal.case
+        await pilot.press("escape")  # ends the countdown: the summary
+        await settle(pilot, lambda: rehearsal.mode is Mode.SUMMARY)
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is wizard)
+        assert wizard.current is Step.SCRIPT
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert rows(app) == len(sample_names)
+
+
+async def test_rehearse_run_is_saved_through_its_wizard(sample_library: Path) -> None:
+    path = sample_library / SAMPLE
+    runs = len(load_case(path).rehearsals)
+    app = build_app(library=sample_library, rehearse=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: len(app.screen_stack) == 3)
+        wizard = app.screen_stack[-2]
+        assert isinstance(wizard, WizardScreen)
+        await pilot.press("space", "space", "space", "f", "escape")  # a run with a stumble
+        await settle(pilot, lambda: app.screen.mode is Mode.SUMMARY)  # type: ignore[attr-defined]
+        assert len(load_case(path).rehearsals) == runs + 1
+        assert not wizard.dirty
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is wizard)
+        assert wizard.current is Step.SCRIPT
+
+
+async def test_rehearse_left_at_once_still_lands_on_its_wizard(
+    sample_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if escape came before the wizard was put under the rehearsal.
+    monkeypatch.setattr(ClientExitApp, "after_case_frame", lambda self: None)
+    path = sample_library / SAMPLE
+    app = build_app(library=sample_library, rehearse=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert stack(app) == ["RehearsalScreen"]
+        await pilot.press("escape", "escape")  # the summary, then back
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
+        assert app.screen.current is Step.SCRIPT  # type: ignore[attr-defined]
+        assert stack(app) == ["WizardScreen"]
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+
+
+# -- new -----------------------------------------------------------------------------------
+
+
+async def test_new_starts_on_a_new_case(sample_library: Path, sample_names: list[str]) -> None:
+    app = build_app(library=sample_library, new=True)
+    drawn = first_frames(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert drawn[0] == "WizardScreen"
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen) and wizard.path is None
+        await pilot.press("escape")  # a new case is unsaved: asked first
+        await settle(pilot, lambda: isinstance(app.screen, UnsavedChangesDialog))
+        await pilot.press("d")
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert rows(app) == len(sample_names)
+
+
+# -- unsaved work from last time -----------------------------------------------------------
+
+
+async def test_open_asks_about_its_own_recovery_before_anything_is_typed(
+    sample_library: Path,
+) -> None:
+    path = with_recovery(sample_library, SAMPLE, "Piekarnia Odzyskana")
+    saved = path.read_bytes()
+    app = build_app(library=sample_library, open_path=path)
+    drawn = first_frames(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # The question is on the first frame, over the case as saved.
+        assert drawn[0] == "RecoveryDialog"
+        assert stack(app) == ["WizardScreen", "RecoveryDialog"]
+        opened = app.screen_stack[-2]
+        assert isinstance(opened, WizardScreen)
+        assert opened.case.client.name == "Piekarnia Łódzka"
+        await pilot.press("x", "y")  # keys go to the question, never into the case
+        assert not opened.dirty and opened.case.client.name == "Piekarnia Łódzka"
+        await pilot.press("enter")  # Restore
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
+        restored = app.screen
+        assert isinstance(restored, WizardScreen) and restored is not opened
+        assert stack(app) == ["WizardScreen"]  # it took the place of what was shown
+        assert restored.case.client.name == "Piekarnia Odzyskana"
+        assert restored.dirty and restored.path == path
+        await settle(pilot, lambda: isinstance(app.focused, Input))
+        assert restored.query_one("#client-name", Input).value == "Piekarnia Odzyskana"
+        # Nothing on disk changed: the recovery is still there until a save.
+        assert path.read_bytes() == saved
+        assert recovery.recovery_path(sample_library, path).exists()
+        await pilot.press("ctrl+s")
+        await restored.autosaver.wait()
+    assert load_case(path).client.name == "Piekarnia Odzyskana"
+    assert recovery.find_recoveries(sample_library) == []
+
+
+async def test_open_keep_the_saved_file_moves_the_recovery_to_the_trash(
+    sample_library: Path,
+) -> None:
+    path = with_recovery(sample_library, SAMPLE, "Piekarnia Odzyskana")
+    app = build_app(library=sample_library, open_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        opened = app.screen_stack[-2]
+        await pilot.press("k")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await settle(pilot, lambda: app.screen is opened)
+        assert isinstance(opened, WizardScreen)
+        assert opened.case.client.name == "Piekarnia Łódzka"
+        assert not opened.dirty
+    assert not recovery.recovery_path(sample_library, path).exists()
+    assert [p.name for p in store.trash_files(sample_library)] == [f"{path.stem}-recovered.toml"]
+
+
+async def test_rehearse_asks_first_then_rehearses(sample_library: Path) -> None:
+    path = with_recovery(sample_library, SAMPLE, "Piekarnia Odzyskana")
+    app = build_app(library=sample_library, rehearse=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert stack(app) == ["WizardScreen", "RecoveryDialog"]
+        await pilot.press("escape")  # decide later: the rehearsal asked for comes
+        await settle(pilot, lambda: isinstance(app.screen, RehearsalScreen))
+        assert stack(app) == ["WizardScreen", "RehearsalScreen"]
+        assert app.screen_stack[-2].current is Step.SCRIPT  # type: ignore[attr-defined]
+        assert app.screen.mode is Mode.COUNTDOWN  # type: ignore[attr-defined]
+    assert recovery.recovery_path(sample_library, path).exists()
+
+
+async def test_another_cases_recovery_is_offered_and_restored_instead(
+    sample_library: Path, sample_names: list[str]
+) -> None:
+    other = next(name for name in sample_names if name != SAMPLE)
+    with_recovery(sample_library, other, "Odzyskany Klient")
+    path = sample_library / SAMPLE
+    app = build_app(library=sample_library, open_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryDialog)
+        assert app.screen.found.case_path == sample_library / other
+        await pilot.press("enter")  # Restore
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
+        assert stack(app) == ["WizardScreen"]
+        assert app.screen.case.client.name == "Odzyskany Klient"  # type: ignore[attr-defined]
+        await pilot.press("escape")  # unsaved: asked first
+        await settle(pilot, lambda: isinstance(app.screen, UnsavedChangesDialog))
+        await pilot.press("escape")  # stay
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
+
+
+async def test_another_cases_recovery_decided_later_leaves_the_case_open(
+    sample_library: Path, sample_names: list[str]
+) -> None:
+    other = next(name for name in sample_names if name != SAMPLE)
+    with_recovery(sample_library, other, "Odzyskany Klient")
+    path = sample_library / SAMPLE
+    app = build_app(library=sample_library, open_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryDialog)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
+        assert app.screen.path == path  # type: ignore[attr-defined]
+        assert stack(app) == ["WizardScreen"]
+    assert recovery.recovery_path(sample_library, sample_library / other).exists()
+
+
+def test_the_app_looks_for_recoveries_where_they_are_written(tmp_path: Path) -> None:
+    from clientexit.tui.app import RECOVERY_FOLDER
+
+    assert RECOVERY_FOLDER == recovery.RECOVERY_DIR
+    written = recovery.write_recovery(load_case(SAMPLES / SAMPLE), tmp_path, tmp_path / SAMPLE)
+    assert written.parent == tmp_path / RECOVERY_FOLDER
