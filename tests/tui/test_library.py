@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from clientexit.core.validate import load_case
 from clientexit.tui.app import build_app
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.screens.library import LibraryScreen
 from clientexit.tui.screens.wizard import WizardScreen
+from clientexit.tui.widgets.case_table import CaseTable
 
 
 def clients(app) -> list[str]:
-    table = app.screen.query_one("#cases", DataTable)
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    table = app.screen.query_one("#cases", CaseTable)
+    return [summary.client for summary in table.rows]
 
 
 async def test_lists_every_sample_case(sample_library: Path, sample_names: list[str]) -> None:
