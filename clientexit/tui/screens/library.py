@@ -194,7 +194,8 @@ class LibraryScreen(Screen[None]):
         self.sorted_at = time.monotonic()
         self.show_loading(done, total)
         if done < total:
-            self.load_rest(pieces, self.loads)
+            # After the frame: a worker thread reading meanwhile would slow the drawing.
+            self.call_after_refresh(self.load_rest, pieces, self.loads)
 
     @work(thread=True, exclusive=True, group="library-load")
     def load_rest(self, pieces: Iterator[tuple[Listing, int, int]], load: int) -> None:
@@ -245,10 +246,10 @@ class LibraryScreen(Screen[None]):
         if keep is None and table.row_count:
             keep = self.selected_path
         words = self.query_one("#filter", Input).value
-        self.shown = sorted(
-            (s for s in self.listing.cases if matches(s, words)),
-            key=lambda s: sort_key(s, self.sort_column),
-        )
+        cases = self.listing.cases
+        if words.strip():
+            cases = [s for s in cases if matches(s, words)]
+        self.shown = sorted(cases, key=lambda s: sort_key(s, self.sort_column))
         at = 0
         if keep is not None:
             at = next((i for i, s in enumerate(self.shown) if s.path == keep), 0)
@@ -328,7 +329,9 @@ class LibraryScreen(Screen[None]):
         if summary is None:
             return
         preview.update(summary_preview(summary) + CHECKING)
-        self.read_preview(summary)
+        # After the frame: the worker's reading and checking would hold up the drawing
+        # (the first frame above all).
+        self.call_after_refresh(self.read_preview, summary)
 
     @work(thread=True, exclusive=True, group="library-preview")
     def read_preview(self, summary: CaseSummary) -> None:
