@@ -13,6 +13,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
@@ -372,8 +373,12 @@ class LibraryScreen(Screen[None]):
             self.app.call_from_thread(self._show_preview, path, text)
 
     def _show_preview(self, path: Path, text: Text) -> None:
-        if self.is_attached and self.selected_path == path:
-            self.query_one("#preview", Static).update(text)
+        try:
+            preview = self.query_one("#preview", Static)
+            if self.selected_path == path:
+                preview.update(text)
+        except NoMatches:
+            return  # the screen is being taken down (the app is closing)
 
     # -- events --------------------------------------------------------------
 
