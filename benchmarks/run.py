@@ -463,10 +463,9 @@ def list_library_once(library: Path) -> None:
 
 def full_load(library: Path, count: int, timeout: float) -> float:
     """Seconds from the app's start until all ``count`` cases are rows of its table."""
-    from textual.widgets import DataTable
-
     from clientexit.tui.app import build_app
     from clientexit.tui.screens.library import LibraryScreen
+    from clientexit.tui.widgets.case_table import CaseTable
 
     app = build_app(library=library)
 
@@ -477,7 +476,7 @@ def full_load(library: Path, count: int, timeout: float) -> float:
                 screen = app.screen
                 if (
                     isinstance(screen, LibraryScreen)
-                    and screen.query_one("#cases", DataTable).row_count == count
+                    and screen.query_one("#cases", CaseTable).row_count == count
                 ):
                     return time.perf_counter() - start
                 await pilot.pause(0.01)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from clientexit.core.validate import load_case
 from clientexit.tui.app import build_app
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.screens.library import LibraryScreen
 from clientexit.tui.screens.wizard import WizardScreen
+from clientexit.tui.widgets.case_table import CaseTable
 
 
 def clients(app) -> list[str]:
-    table = app.screen.query_one("#cases", DataTable)
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    table = app.screen.query_one("#cases", CaseTable)
+    return [summary.client for summary in table.rows]
 
 
 async def test_lists_every_sample_case(sample_library: Path, sample_names: list[str]) -> None:
@@ -187,3 +188,46 @@ async def test_help_lists_the_keys_of_the_current_screen(sample_library: Path) -
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_a_late_preview_is_dropped_while_the_screen_is_taken_down(
+    sample_library: Path,
+) -> None:
+    from rich.text import Text
+
+    app = build_app(library=sample_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        path = screen.selected_path
+        assert path is not None
+        # The preview's worker hands over its text as the app closes, its widgets gone.
+        await screen.query_one("#preview").remove()
+        screen._show_preview(path, Text("late"))
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_the_preview_shows_the_summary_then_the_whole_case(sample_library: Path) -> None:
+    from clientexit.tui.screens.library import summary_preview
+
+    app = build_app(library=sample_library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        summary = screen.selected
+        assert summary is not None
+        # At once, from the list's summary alone: no file read, so no tone yet.
+        first = summary_preview(summary).plain
+        assert first.startswith("Brandt & Söhne Events GmbH\nMarkus Brandt\n")
+        assert "Call  26 Nov 2026" in first and "Owed  1,600.00 EUR" in first
+        assert "Tone" not in first
+        preview = screen.query_one("#preview", Static)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "Checking" not in str(preview.render()):
+                break
+        whole = str(preview.render())
+        assert "Tone  firm, fit" in whole and "26 Nov 2026 16:00, phone" in whole
+        assert "before the call" in whole or "Ready for the call" in whole

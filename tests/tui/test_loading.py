@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from clientexit.core import rules, store
 from clientexit.core.rules import Step
@@ -18,6 +18,7 @@ from clientexit.tui.app import ClientExitApp, build_app
 from clientexit.tui.screens import library as library_screen
 from clientexit.tui.screens.library import LibraryScreen, sort_key
 from clientexit.tui.screens.wizard import STEP_HEADINGS, WizardScreen, pane_class
+from clientexit.tui.widgets.case_table import CaseTable
 from clientexit.tui.widgets.step import StepPane
 from tests.tui.wizard_helpers import open_sample_at
 
@@ -34,8 +35,8 @@ async def settled(app: ClientExitApp, pilot: Pilot[None]) -> None:
 
 
 def clients(app: ClientExitApp) -> list[str]:
-    table = app.screen.query_one("#cases", DataTable)
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    table = app.screen.query_one("#cases", CaseTable)
+    return [summary.client for summary in table.rows]
 
 
 def expected(library: Path, column: str = "call", words: str = "") -> list[str]:
@@ -46,11 +47,8 @@ def expected(library: Path, column: str = "call", words: str = "") -> list[str]:
 
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """The library loads 3 files before the first frame, then waits for this event.
-
-    Rows go into the table 2 at a time after the first 4, so a small library
-    exercises every path of a large one.
-    """
+    """The library loads 3 files before the first frame, then waits for this event,
+    so a small library exercises every path of a large one."""
     go = threading.Event()
     real = store.iter_library
 
@@ -61,8 +59,6 @@ def held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
             yield piece
 
     monkeypatch.setattr(library_screen, "iter_library", pieces)
-    monkeypatch.setattr(library_screen, "ROWS_AT_ONCE", 4)
-    monkeypatch.setattr(library_screen, "ROWS_PER_BATCH", 2)
     return go
 
 
@@ -82,7 +78,7 @@ async def test_rows_come_at_once_and_the_rest_loads_with_progress(
         assert f"3 of {count}" in str(loading.render())
         # The keyboard works meanwhile.
         await pilot.press("down")
-        assert screen.query_one("#cases", DataTable).cursor_row == 1
+        assert screen.query_one("#cases", CaseTable).cursor_row == 1
 
         held.set()
         await settled(app, pilot)
@@ -100,11 +96,7 @@ async def test_rows_come_at_once_and_the_rest_loads_with_progress(
         assert clients(app) == expected(sample_library, "ends")
 
 
-async def test_a_long_table_fills_in_batches_and_keeps_the_cursor(
-    sample_library: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(library_screen, "ROWS_AT_ONCE", 2)
-    monkeypatch.setattr(library_screen, "ROWS_PER_BATCH", 2)
+async def test_sorting_anew_keeps_the_cursor(sample_library: Path) -> None:
     app = build_app(library=sample_library)
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(app, pilot)

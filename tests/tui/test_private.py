@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from clientexit.core import recovery, store
 from clientexit.core.validate import load_case
@@ -23,6 +23,7 @@ from clientexit.tui.app import build_app
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.screens.library import LibraryScreen
 from clientexit.tui.screens.wizard import WizardScreen
+from clientexit.tui.widgets.case_table import CaseTable
 
 _AUDITING: list[list[str]] = []
 """While a list is in here, the audit hook records network events into it."""
@@ -114,7 +115,7 @@ async def test_full_walkthrough_opens_no_socket(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        table = app.screen.query_one("#cases", DataTable)
+        table = app.screen.query_one("#cases", CaseTable)
         table.focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -196,7 +197,7 @@ async def test_deleted_cases_stay_in_the_trash_until_emptied(sample_library: Pat
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
-        screen.query_one("#cases", DataTable).focus()
+        screen.query_one("#cases", CaseTable).focus()
         chosen = screen.selected_path
         assert chosen is not None
         content = chosen.read_bytes()
@@ -205,7 +206,7 @@ async def test_deleted_cases_stay_in_the_trash_until_emptied(sample_library: Pat
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.click("#yes")
         await pilot.pause()
-        assert screen.query_one("#cases", DataTable).row_count == len(before) - 1
+        assert screen.query_one("#cases", CaseTable).row_count == len(before) - 1
     assert not chosen.exists()
     [kept] = store.trash_files(sample_library)
     assert kept.read_bytes() == content

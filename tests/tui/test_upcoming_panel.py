@@ -7,13 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from clientexit.core import store
 from clientexit.tui.app import ClientExitApp, build_app
 from clientexit.tui.screens import library as library_screen
 from clientexit.tui.screens.library import LibraryScreen
 from clientexit.tui.widgets import upcoming as upcoming_widget
+from clientexit.tui.widgets.case_table import CaseTable
 from clientexit.tui.widgets.upcoming import UpcomingList, UpcomingPanel
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
@@ -49,8 +50,8 @@ def head(app: ClientExitApp) -> str:
 
 
 def selected_client(app: ClientExitApp) -> str:
-    table = app.screen.query_one("#cases", DataTable)
-    return str(table.get_row_at(table.cursor_row)[0])
+    table = app.screen.query_one("#cases", CaseTable)
+    return table.rows[table.cursor_row].client
 
 
 async def test_shows_the_dates_that_need_attention(
@@ -114,7 +115,7 @@ async def test_choosing_a_case_the_filter_hides_clears_the_filter(sample_library
         await pilot.pause()
         await pilot.press("slash", *"hartley", "enter")
         await pilot.pause()
-        assert app.screen.query_one("#cases", DataTable).row_count == 1
+        assert app.screen.query_one("#cases", CaseTable).row_count == 1
         # The panel still shows every case's dates, not only the filtered ones.
         await pilot.press("u", "enter")  # Tidewater's overdue invoices
         await pilot.pause()
@@ -154,7 +155,7 @@ async def test_small_screen_folds_to_one_line_and_opens_in_the_previews_place(
         screen = app.screen
         panel = screen.query_one(UpcomingPanel)
         preview = screen.query_one("#preview")
-        table = screen.query_one("#cases", DataTable)
+        table = screen.query_one("#cases", CaseTable)
         assert panel.region.height == 2  # a rule and the head line
         assert preview.region.height > 0
         assert table.region.height >= 9  # every sample row still shows

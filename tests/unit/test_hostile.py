@@ -314,18 +314,19 @@ def test_no_traceback_in_a_real_process(corpus: Path, argv: list[str]) -> None:
 
 
 async def test_the_app_keeps_running_on_the_corpus(corpus: Path) -> None:
-    from textual.widgets import DataTable, Static
+    from textual.widgets import Static
 
     from clientexit.tui.app import build_app
     from clientexit.tui.screens.library import LibraryScreen
     from clientexit.tui.screens.wizard import WizardScreen
+    from clientexit.tui.widgets.case_table import CaseTable
 
     app = build_app(library=corpus)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
-        assert screen.query_one("#cases", DataTable).row_count == len(VALID)
+        assert screen.query_one("#cases", CaseTable).row_count == len(VALID)
         problems = str(screen.query_one("#problems", Static).render())
         assert f"{len(ALL_BROKEN)} files could not be read" in problems
         # Walk down the list (the preview reads each case), then open the oddest cases.

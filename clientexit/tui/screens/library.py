@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from rich.text import Text
@@ -14,8 +13,9 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from clientexit.core import rules
@@ -30,45 +30,17 @@ from clientexit.core.store import (
 )
 from clientexit.core.validate import CaseFileError, load_case
 from clientexit.tui.screens.confirm import ConfirmDialog
+from clientexit.tui.widgets.case_table import COLUMNS, CaseTable, day_text
 from clientexit.tui.widgets.upcoming import UpcomingList, UpcomingPanel
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("client", "Client"),
-    ("status", "Status"),
-    ("call", "Call"),
-    ("ends", "Ends"),
-    ("owed", "Owed"),
-    ("rehearsed", "Rehearsed"),
-    ("updated", "Updated"),
-)
-STATUS_STYLE = {Status.DRAFT: "yellow", Status.READY: "green", Status.DONE: "dim"}
-# One cell per status, and one for nothing owed, shared by every row: a large library
-# would otherwise hold tens of thousands of identical Text objects (the table only reads them).
-STATUS_CELLS = {status: Text(status.value, style=style) for status, style in STATUS_STYLE.items()}
-NOTHING_OWED = Text("—", style="dim")
 FIRST_FILES = 50
 """Files read before the first frame; a larger library goes on loading in a worker."""
-ROWS_AT_ONCE = 200
-"""Rows put in the table straight away (more than a screen); the rest follow in batches."""
-ROWS_PER_BATCH = 250
-"""Rows added between two looks at the keyboard while a long table fills."""
-CLIENT_WIDTH = 24
-"""Longer client names end in "…" in the table (the preview shows them whole), so that
-the money column still fits at 80 columns."""
 REFRESH_EVERY = 0.5
+"""Seconds between re-sorting the table while a large library loads."""
 HAND_OVER_EVERY = 0.25
 """Seconds between two hand-overs of read cases from the loading worker to the screen."""
-"""Seconds between re-sorting the table while a large library loads."""
 PREVIEW_PAUSE = 0.05
 """Seconds the preview waits before its readiness check, so scrolling does not queue them."""
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d %b %Y") if value else "—"
-
-
-def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%d %b %H:%M") if value else "never"
 
 
 def sort_key(summary: CaseSummary, column: str) -> tuple[object, ...]:
@@ -98,6 +70,48 @@ def matches(summary: CaseSummary, words: str) -> bool:
         [summary.client, summary.contact, summary.status.value, summary.path.name]
     ).lower()
     return all(word in haystack for word in words.lower().split())
+
+
+CHECKING = Text("\nChecking…", style="dim")
+
+
+def summary_preview(summary: CaseSummary) -> Text:
+    """The preview from the list's own summary: shown at once, before the file is read."""
+    text = Text()
+    text.append(f"{summary.client}\n", style="bold")
+    if summary.contact:
+        text.append(f"{summary.contact}\n", style="dim")
+    text.append("Call  ", style="dim").append(day_text(summary.call_date) + "\n")
+    text.append("Ends  ", style="dim").append(day_text(summary.effective_date) + "\n")
+    if summary.money_owed:
+        text.append(
+            f"Owed  {rules.format_money(summary.money_owed, summary.currency)}\n", style="bold"
+        )
+    return text
+
+
+def case_preview(case: Case, summary: CaseSummary) -> Text:
+    """The whole preview, from the case file: the call's time and medium, tone, open work."""
+    text = Text()
+    text.append(f"{case.title}\n", style="bold")
+    if case.client.contact:
+        text.append(f"{case.client.contact}\n", style="dim")
+    call = case.call
+    when = day_text(call.date) + (f" {call.time}" if call.time else "")
+    text.append("Call  ", style="dim").append(f"{when}, {call.medium.value.replace('_', ' ')}\n")
+    text.append("Ends  ", style="dim").append(day_text(rules.effective_date(case)) + "\n")
+    text.append("Tone  ", style="dim").append(
+        f"{case.tone.choice.value}, {case.tone.reason.value}\n"
+    )
+    open_work = len(rules.unfinished_deliverables(case))
+    if summary.money_owed:
+        text.append(
+            f"Owed  {rules.format_money(summary.money_owed, summary.currency)}\n",
+            style="bold",
+        )
+    if open_work:
+        text.append(f"Open  {open_work} deliverable{'s' if open_work != 1 else ''}\n")
+    return text
 
 
 class LibraryScreen(Screen[None]):
@@ -135,13 +149,7 @@ class LibraryScreen(Screen[None]):
                 placeholder="/ to filter by client, contact or status", id="filter", compact=True
             )
             with Horizontal(id="library-body"):
-                table: DataTable[str | Text] = DataTable(
-                    id="cases", cursor_type="row", zebra_stripes=True
-                )
-                for key, label in COLUMNS:
-                    width = CLIENT_WIDTH if key == "client" else None
-                    table.add_column(label, key=key, width=width)
-                yield table
+                yield CaseTable(id="cases")
                 yield Static("", id="preview")
             yield UpcomingPanel(id="upcoming")
             yield Static("", id="empty")
@@ -187,7 +195,8 @@ class LibraryScreen(Screen[None]):
         self.sorted_at = time.monotonic()
         self.show_loading(done, total)
         if done < total:
-            self.load_rest(pieces, self.loads)
+            # After the frame: a worker thread reading meanwhile would slow the drawing.
+            self.call_after_refresh(self.load_rest, pieces, self.loads)
 
     @work(thread=True, exclusive=True, group="library-load")
     def load_rest(self, pieces: Iterator[tuple[Listing, int, int]], load: int) -> None:
@@ -218,8 +227,7 @@ class LibraryScreen(Screen[None]):
         self.show_loading(done, total)
         # Re-sorting thousands of rows on every piece would make the keyboard wait.
         if done == total or time.monotonic() - self.sorted_at > REFRESH_EVERY:
-            # While loading, only the first rows: the whole table is filled once, at the end.
-            self.refresh_table(fill=done == total)
+            self.refresh_table()
             if piece.problems or done == total:
                 self.show_problems()
             if done == total:
@@ -232,59 +240,23 @@ class LibraryScreen(Screen[None]):
         if done < total:
             loading.update(f"Loading cases… {done:,} of {total:,} read")
 
-    def refresh_table(self, keep: Path | None = None, *, fill: bool = True) -> None:
-        table = self.query_one("#cases", DataTable)
+    def refresh_table(self, keep: Path | None = None) -> None:
+        """Filter and sort the cases into the table, the cursor staying on ``keep``
+        (by default the case selected now)."""
+        table = self.query_one("#cases", CaseTable)
         if keep is None and table.row_count:
             keep = self.selected_path
         words = self.query_one("#filter", Input).value
-        self.shown = sorted(
-            (s for s in self.listing.cases if matches(s, words)),
-            key=lambda s: sort_key(s, self.sort_column),
-        )
-        table.clear()
-        paths = [s.path for s in self.shown]
-        at = paths.index(keep) if keep in paths else -1
-        # Only the first rows (and the one to keep) now: a few thousand take a second.
-        first = max(ROWS_AT_ONCE, at + 1)
-        self.add_rows(table, self.shown[:first])
-        for key, label in COLUMNS:
-            marker = " ▼" if key == self.sort_column else ""
-            table.columns[key].label = Text(label + marker)  # type: ignore[index]
-        if at >= 0:
-            table.move_cursor(row=at, animate=False)
+        cases = self.listing.cases
+        if words.strip():
+            cases = [s for s in cases if matches(s, words)]
+        self.shown = sorted(cases, key=lambda s: sort_key(s, self.sort_column))
+        at = 0
+        if keep is not None:
+            at = next((i for i, s in enumerate(self.shown) if s.path == keep), 0)
+        table.set_rows(self.shown, cursor=at, sort_column=self.sort_column)
         self.update_empty(words)
         self.update_preview()
-        if fill and len(self.shown) > first:
-            self.fill_table(self.shown, first)
-
-    @work(exclusive=True, group="library-fill")
-    async def fill_table(self, shown: list[CaseSummary], start: int) -> None:
-        """Add the rest of the rows in batches, looking at the keyboard in between."""
-        table = self.query_one("#cases", DataTable)
-        for begin in range(start, len(shown), ROWS_PER_BATCH):
-            await asyncio.sleep(0)
-            if shown is not self.shown:
-                return  # filtered, sorted or reloaded since
-            self.add_rows(table, shown[begin : begin + ROWS_PER_BATCH])
-
-    @staticmethod
-    def add_rows(table: DataTable[str | Text], summaries: list[CaseSummary]) -> None:
-        for summary in summaries:
-            owed = (
-                Text(rules.format_money(summary.money_owed, summary.currency), style="bold")
-                if summary.money_owed
-                else NOTHING_OWED
-            )
-            table.add_row(
-                Text(summary.client, overflow="ellipsis", no_wrap=True),
-                STATUS_CELLS[summary.status],
-                _day(summary.call_date),
-                _day(summary.effective_date),
-                owed,
-                _when(summary.last_rehearsal),
-                _when(summary.updated),
-                key=str(summary.path),
-            )
 
     def update_empty(self, words: str) -> None:
         empty = self.query_one("#empty", Static)
@@ -333,14 +305,14 @@ class LibraryScreen(Screen[None]):
 
     def select_case(self, path: Path) -> None:
         """Put the cursor on a case's row (clearing a filter that hides it) and focus the list."""
-        if path not in [s.path for s in self.shown]:
+        if not any(s.path == path for s in self.shown):
             self.query_one("#filter", Input).value = ""
         self.refresh_table(keep=path)
         self.query_one("#cases").focus()
 
     @property
     def selected(self) -> CaseSummary | None:
-        table = self.query_one("#cases", DataTable)
+        table = self.query_one("#cases", CaseTable)
         if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
             return None
         return self.shown[table.cursor_row]
@@ -351,46 +323,36 @@ class LibraryScreen(Screen[None]):
         return summary.path if summary else None
 
     def update_preview(self) -> None:
+        """What the list knows of the selected case at once; its file is read in a worker."""
         preview = self.query_one("#preview", Static)
         summary = self.selected
         preview.display = summary is not None
         if summary is None:
             return
-        try:
-            case = load_case(summary.path)
-        except CaseFileError as error:
-            preview.update(str(error))
-            return
-        text = Text()
-        text.append(f"{case.title}\n", style="bold")
-        if case.client.contact:
-            text.append(f"{case.client.contact}\n", style="dim")
-        call = case.call
-        when = _day(call.date) + (f" {call.time}" if call.time else "")
-        text.append("Call  ", style="dim").append(
-            f"{when}, {call.medium.value.replace('_', ' ')}\n"
-        )
-        text.append("Ends  ", style="dim").append(_day(rules.effective_date(case)) + "\n")
-        text.append("Tone  ", style="dim").append(
-            f"{case.tone.choice.value}, {case.tone.reason.value}\n"
-        )
-        open_work = len(rules.unfinished_deliverables(case))
-        if summary.money_owed:
-            text.append(
-                f"Owed  {rules.format_money(summary.money_owed, summary.currency)}\n",
-                style="bold",
-            )
-        if open_work:
-            text.append(f"Open  {open_work} deliverable{'s' if open_work != 1 else ''}\n")
-        preview.update(text + Text("\nChecking…", style="dim"))
-        # The readiness check renders every document to scan it for private notes
-        # (the template engine loads on first use): off the event loop, after a moment.
-        self.check_readiness(case, summary.path, text)
+        preview.update(summary_preview(summary) + CHECKING)
+        # After the frame: the worker's reading and checking would hold up the drawing
+        # (the first frame above all).
+        self.call_after_refresh(self.read_preview, summary)
 
     @work(thread=True, exclusive=True, group="library-preview")
-    def check_readiness(self, case: Case, path: Path, text: Text) -> None:
+    def read_preview(self, summary: CaseSummary) -> None:
+        """Read the case for the rest of the preview, then (after a pause) check readiness."""
+        worker = get_current_worker()
+        path = summary.path
+        try:
+            case = load_case(path)
+        except CaseFileError as error:
+            self.show_preview(path, Text(str(error)))
+            return
+        text = case_preview(case, summary)
+        if worker.is_cancelled:
+            return
+        self.show_preview(path, text + CHECKING)
+        # The readiness check renders every document to scan it for private notes
+        # (the template engine loads on first use): after a moment, so scrolling
+        # does not queue checks.
         time.sleep(PREVIEW_PAUSE)  # the cursor may move on; then this check is dropped
-        if get_current_worker().is_cancelled:
+        if worker.is_cancelled:
             return
         from clientexit.core import render
 
@@ -403,26 +365,34 @@ class LibraryScreen(Screen[None]):
             else "\nReady for the call",
             style="yellow" if warnings else "green",
         )
-        with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
-            self.app.call_from_thread(self.show_readiness, path, text + ready)
+        self.show_preview(path, text + ready)
 
-    def show_readiness(self, path: Path, text: Text) -> None:
-        if self.is_attached and self.selected_path == path:
-            self.query_one("#preview", Static).update(text)
+    def show_preview(self, path: Path, text: Text) -> None:
+        """From the preview's worker: show ``text`` if its case is still the selected one."""
+        with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+            self.app.call_from_thread(self._show_preview, path, text)
+
+    def _show_preview(self, path: Path, text: Text) -> None:
+        try:
+            preview = self.query_one("#preview", Static)
+            if self.selected_path == path:
+                preview.update(text)
+        except NoMatches:
+            return  # the screen is being taken down (the app is closing)
 
     # -- events --------------------------------------------------------------
 
-    @on(DataTable.RowHighlighted, "#cases")
+    @on(CaseTable.RowHighlighted, "#cases")
     def row_highlighted(self) -> None:
         self.update_preview()
 
-    @on(DataTable.RowSelected, "#cases")
+    @on(CaseTable.RowSelected, "#cases")
     def row_selected(self) -> None:
         self.action_open()
 
-    @on(DataTable.HeaderSelected, "#cases")
-    def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        self.sort_column = str(event.column_key.value)
+    @on(CaseTable.HeaderSelected, "#cases")
+    def header_selected(self, event: CaseTable.HeaderSelected) -> None:
+        self.sort_column = event.column_key
         self.refresh_table()
 
     @on(UpcomingPanel.Chosen)
