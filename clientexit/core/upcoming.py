@@ -57,7 +57,7 @@ _LABELS: dict[tuple[Kind, bool], str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Upcoming:
     """One date that needs the user's attention."""
 
