@@ -308,8 +308,15 @@ def _case_names(library: Path) -> list[str]:
         for entry in entries
         if entry.name.endswith(CASE_SUFFIX)
         and not entry.name.startswith(".")
-        and (entry.is_file() or not entry.is_dir())
+        and not _is_folder(entry)
     )
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return not entry.is_file() and entry.is_dir()
+    except OSError:  # a link to itself: listed, so that reading it says what is wrong
+        return False
 
 
 INDEX_NAME = ".index.json"
