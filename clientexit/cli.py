@@ -494,6 +494,35 @@ def _problem_json(problem: Problem) -> dict[str, str]:
     return {"path": problem.path, "error": f"{where}{key}{problem.message}"}
 
 
+def _json_indented(value: object, indent: str = "") -> str:
+    """``json.dumps(value, indent=2)``, exactly, for what ``list --json`` prints, 4x as fast.
+
+    With an indent the json module encodes in Python, generator within generator; a
+    listing of 10,000 cases took 0.4 s to print. Keys are text; strings go through
+    json's own (C) escaping; numbers and booleans are left to ``json.dumps``.
+    """
+    from json import dumps
+    from json.encoder import encode_basestring_ascii as text
+
+    if isinstance(value, str):
+        return text(value)
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        items = [f"{inner}{text(k)}: {_json_indented(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        lines = [inner + _json_indented(v, inner) for v in value]
+        return "[\n" + ",\n".join(lines) + f"\n{indent}]"
+    return dumps(value)
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     from clientexit.core.store import StoreError, list_library
 
@@ -504,13 +533,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
         return _error(str(error))
 
     if args.json:
-        import json
-
         document = {
             "cases": [summary.to_json() for summary in listing.cases],
             "problems": [_problem_json(problem) for problem in listing.problems],
         }
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        sys.stdout.write(_json_indented(document) + "\n")
     else:
         _print_listing(library, [displayable(s) for s in listing.cases], listing.problems)
 

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import time
 import unicodedata
@@ -308,8 +309,15 @@ def _case_names(library: Path) -> list[str]:
         for entry in entries
         if entry.name.endswith(CASE_SUFFIX)
         and not entry.name.startswith(".")
-        and (entry.is_file() or not entry.is_dir())
+        and not _is_folder(entry)
     )
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return not entry.is_file() and entry.is_dir()
+    except OSError:  # a link to itself: listed, so that reading it says what is wrong
+        return False
 
 
 INDEX_NAME = ".index.json"
@@ -374,10 +382,47 @@ def _problem_from_json(data: list[Any], path: Path) -> Problem:
     return Problem(str(path), str(message), str(key), line, column)
 
 
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
 def _stamp(info: os.stat_result) -> str:
     # The size and modification time say whether the file changed; the change time
     # also moves on chmod, so a file made readable again is read again.
     return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}"
+
+
+Read = tuple[str | None, CaseSummary | list[Problem]]
+"""A case file read: its index line (None for a file the index does not keep), and
+its summary or problems."""
+
+
+def _load_summary(path: Path) -> CaseSummary | list[Problem]:
+    try:
+        return CaseSummary.of(load_case(path), path)
+    except CaseFileError as error:
+        return error.problems
+
+
+def _index_line(info: os.stat_result | None, result: CaseSummary | list[Problem]) -> str | None:
+    """A file's line in the index after its name: its stamp, a tab, what it held (JSON)."""
+    if info is None or not stat.S_ISREG(info.st_mode):
+        return None  # a pipe, a device or a vanished file: nothing to remember
+    if isinstance(result, CaseSummary):
+        payload: object = _summary_to_json(result)
+    else:
+        payload = {"problems": [[p.message, p.key, p.line, p.column] for p in result]}
+    return f"{_stamp(info)}\t{json.dumps(payload, separators=(',', ':'))}"
+
+
+def _read_case(path: Path, info: os.stat_result | None) -> Read:
+    # Stamped as it was before reading: a change made while it is read gives the
+    # file a newer stamp, so it is read again next time.
+    result = _load_summary(path)
+    return _index_line(info, result), result
 
 
 class LibraryIndex:
@@ -439,33 +484,34 @@ class LibraryIndex:
         except (KeyError, IndexError, TypeError, ValueError, ArithmeticError):
             return None  # a damaged line: the file is read again
 
-    def read(self, path: Path) -> CaseSummary | list[Problem]:
-        """The summary of ``path`` (or its problems), from the index when it is current."""
+    def current(self, path: Path, info: os.stat_result | None) -> bool:
+        """Whether the index has a line for ``path`` stamped as ``info`` (its payload unread)."""
+        if info is None or not stat.S_ISREG(info.st_mode):
+            return False
+        line = self.lines.get(json.dumps(path.name))
+        return line is not None and line.partition("\t")[0] == _stamp(info)
+
+    def read(self, path: Path, fresh: Read | None = None) -> CaseSummary | list[Problem]:
+        """The summary of ``path`` (or its problems), from the index when it is current.
+
+        ``fresh`` is what :func:`_read_case` gave for it elsewhere (a worker process):
+        it is taken as read here.
+        """
         key = json.dumps(path.name)
         self.seen.add(key)
-        try:
-            info = path.stat()
-        except OSError:
-            info = None
-        if info is not None and stat.S_ISREG(info.st_mode):
-            known = self.lookup(path, info)
-            if known is not None:
-                return known
-        try:
-            result: CaseSummary | list[Problem] = CaseSummary.of(load_case(path), path)
-        except CaseFileError as error:
-            result = error.problems
-        if info is None or not stat.S_ISREG(info.st_mode):
+        if fresh is None:
+            info = _stat(path)
+            if info is not None and stat.S_ISREG(info.st_mode):
+                known = self.lookup(path, info)
+                if known is not None:
+                    return known
+            fresh = _read_case(path, info)
+        line, result = fresh
+        if line is None:
             self.changed |= self.lines.pop(key, None) is not None
-            return result  # a pipe, a device or a vanished file: nothing to remember
-        # Stamped as it was before reading: a change made while it was read gives
-        # the file a newer stamp, so it is read again next time.
-        if isinstance(result, CaseSummary):
-            payload: object = _summary_to_json(result)
         else:
-            payload = {"problems": [[p.message, p.key, p.line, p.column] for p in result]}
-        self.lines[key] = f"{_stamp(info)}\t{json.dumps(payload, separators=(',', ':'))}"
-        self.changed = True
+            self.lines[key] = line
+            self.changed = True
         return result
 
     def save(self, *, final: bool = True) -> None:
@@ -485,19 +531,97 @@ class LibraryIndex:
             self.changed = False
 
 
-def iter_library(library: Path, *, chunk: int = CHUNK) -> Iterator[tuple[Listing, int, int]]:
+PARALLEL_MIN = 200
+"""Files to read, at the least, before a listing reads them in worker processes."""
+PARALLEL_CHUNK = 50
+"""Files per task given to a worker process (small enough to keep every worker busy)."""
+
+
+def _workers() -> int:
+    """How many processes may read case files at once: the CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    """Whether worker processes can be forked safely from this one.
+
+    Only by fork (a worker starts at once, with the program already imported; there is
+    none on Windows, and macOS' system libraries are not safe to fork), and only from a
+    single-threaded process: a fork copies a lock another thread may hold.
+    """
+    import multiprocessing
+    import threading
+
+    return (
+        sys.platform != "darwin"
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _read_chunk(paths: list[Path]) -> list[Read]:
+    return [_read_case(path, _stat(path)) for path in paths]
+
+
+def _worker_start() -> None:
+    # Ctrl-C interrupts the listing in the parent, which ends the workers; each one
+    # printing its own KeyboardInterrupt traceback would bury the terminal.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _read_in_workers(paths: list[Path]) -> list[Read] | None:
+    """Read ``paths`` in worker processes, in order; None when it is not worth it or fails.
+
+    The results are exactly those of reading the files here: the same summaries, the
+    same problems, each file stamped as it was before it was read.
+    """
+    workers = min(_workers(), -(-len(paths) // PARALLEL_CHUNK))
+    if len(paths) < PARALLEL_MIN or workers < 2 or not _can_fork():
+        return None
+    import multiprocessing
+
+    chunks = [paths[i : i + PARALLEL_CHUNK] for i in range(0, len(paths), PARALLEL_CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
+            return [read for reads in pool.imap(_read_chunk, chunks) for read in reads]
+    except OSError:
+        return None  # no processes to be had (a limit, no memory): read them here
+
+
+def iter_library(
+    library: Path, *, chunk: int = CHUNK, parallel: bool = False
+) -> Iterator[tuple[Listing, int, int]]:
     """The library piece by piece: ``(the next files' listing, files read, files in all)``.
 
     Cases come in file-name order, unsorted. The index is brought up to date and
     saved as the pieces are read (every couple of seconds, so a listing cut short
     still saves what it read, and at the end).
+
+    With ``parallel``, the files the index does not hold are first read in worker
+    processes (when there are enough of them and more than one CPU), then listed as
+    if read here. Only for a single-threaded caller that wants the whole listing at
+    once: the first piece waits for every file.
     """
     names = _case_names(library)
     index = LibraryIndex(library)
+    fresh: dict[str, Read] = {}
+    if parallel:
+        paths = [library / name for name in names]
+        if index.lines:
+            paths = [path for path in paths if not index.current(path, _stat(path))]
+        reads = _read_in_workers(paths)
+        if reads is not None:
+            fresh = {path.name: read for path, read in zip(paths, reads, strict=True)}
     piece = Listing()
     last_save = time.monotonic()
     for number, name in enumerate(names, start=1):
-        result = index.read(library / name)
+        # A file a worker read is remembered as read here (its line, its result).
+        result = index.read(library / name, fresh.pop(name, None))
         if isinstance(result, CaseSummary):
             piece.cases.append(result)
         else:
@@ -518,7 +642,7 @@ def list_library(library: Path) -> Listing:
     Files unchanged since the last listing come from the library's index, unread.
     """
     listing = Listing()
-    for piece, _, _ in iter_library(library, chunk=1 << 30):
+    for piece, _, _ in iter_library(library, chunk=1 << 30, parallel=True):
         listing.cases.extend(piece.cases)
         listing.problems.extend(piece.problems)
     listing.cases.sort(key=lambda s: (s.call_date or date.max, s.client.lower()))

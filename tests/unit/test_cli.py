@@ -312,6 +312,44 @@ def test_list_json(run: Run, samples: Path, sample_paths: list[Path]) -> None:
     }
 
 
+def test_list_json_prints_exactly_what_json_dumps_would(
+    run: Run, samples: Path, broken_file: Path
+) -> None:
+    shutil.copy(broken_file, samples / "broken.toml")
+    (samples / "odd.toml").write_text(
+        "format = 1\n[client]\n"
+        'name = "Caf\u00e9 \\"Z\u00fcrich\\" \\u0007 \U0001f600 \\\\ \u2028 /"\n'
+        '[[contract.invoices]]\nnumber = "A"\namount = "10.00"\ndue = 2026-12-01\n'
+        '[[contract.invoices]]\nnumber = "B"\namount = "5"\ndue = 2026-12-02\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run("list", "--json", "--home", str(samples))
+    assert code == 0
+    document = json.loads(out)
+    assert out == json.dumps(document, indent=2) + "\n"
+    odd = next(c for c in document["cases"] if c["path"].endswith("odd.toml"))
+    assert odd["client"] == 'Caf\u00e9 "Z\u00fcrich" \u0007 \U0001f600 \\ \u2028 /'
+    assert len(odd["payments_due"]) == 2
+    assert document["problems"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        {"a": [], "b": {}, "c": [{}], "d": [[]]},
+        {"cases": [{"n": 1, "f": 1.5, "t": True, "x": False, "z": None, "s": '\x00\n\t"\\'}]},
+        {"tuple": ("a", 2, ("b",)), "neg": -3, "big": 10**30, "e": 1e-7, "u": "\u00e9\ud83d"},
+        ["only", "text"],
+        "text",
+        None,
+    ],
+)
+def test_json_indented_is_json_dumps_with_an_indent(value: object) -> None:
+    assert cli._json_indented(value) == json.dumps(value, indent=2)
+
+
 def test_list_with_a_broken_file(
     run: Run, samples: Path, sample_paths: list[Path], broken_file: Path
 ) -> None:

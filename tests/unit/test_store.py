@@ -382,6 +382,16 @@ def test_list_library_of_missing_folder_is_empty(tmp_path: Path) -> None:
     assert listing.problems == []
 
 
+def test_list_library_reports_a_link_to_itself(library: Path, make_case: MakeCase) -> None:
+    good = save_new(make_case(), library)
+    (library / "loop.toml").symlink_to(library / "loop.toml")
+    listing = list_library(library)
+    assert [s.path for s in listing.cases] == [good]
+    assert [str(p) for p in listing.problems] == [
+        f"{library / 'loop.toml'}: cannot be read: Too many levels of symbolic links"
+    ]
+
+
 def test_list_library_survives_dates_out_of_range(library: Path, make_case: MakeCase) -> None:
     """One odd file must never make the whole library unlistable."""
     good = save_new(make_case(), library)

@@ -267,6 +267,18 @@ def test_paid_more_than_amount(tmp_path: Path) -> None:
             '[[reasons.incidents]]\ndate = 2026-10-03\ncategory = "rude"\nnote = ""\n',
             f'reasons.incidents[1].category: expected one of {RED_FLAGS}, got "rude"',
         ),
+        # Values that cannot be looked up at all (an array, a table, a boolean, a date).
+        ('status = ["draft"]\n', "status: expected one of draft | ready | done, got an array"),
+        ("status = {}\n", "status: expected one of draft | ready | done, got a table"),
+        ("status = true\n", "status: expected one of draft | ready | done, got true"),
+        (
+            "status = 2026-11-28\n",
+            "status: expected one of draft | ready | done, got the date 2026-11-28",
+        ),
+        (
+            "[call]\nmedium = 1.5\n",
+            "call.medium: expected one of video | phone | in_person, got the number 1.5",
+        ),
     ],
 )
 def test_unknown_enum_value_lists_allowed_values(
@@ -280,6 +292,16 @@ def test_unknown_red_flag_in_array_is_numbered_from_one(tmp_path: Path) -> None:
     text = 'format = 1\n[reasons]\nred_flags = ["late_payment", "haggling", "rude"]\n'
     message, path = _one(tmp_path, text)
     assert message == f'{path}: reasons.red_flags[3]: expected one of {RED_FLAGS}, got "rude"'
+
+
+def test_red_flags_that_are_arrays_or_tables_are_each_reported(tmp_path: Path) -> None:
+    text = 'format = 1\n[reasons]\nred_flags = [["morale"], {a = 1}, "morale", 3]\n'
+    path = _write(tmp_path, text)
+    assert _messages(path) == [
+        f"{path}: reasons.red_flags[1]: expected one of {RED_FLAGS}, got an array",
+        f"{path}: reasons.red_flags[2]: expected one of {RED_FLAGS}, got a table",
+        f"{path}: reasons.red_flags[4]: expected one of {RED_FLAGS}, got 3",
+    ]
 
 
 def test_red_flags_duplicates_collapse(tmp_path: Path) -> None:
@@ -606,3 +628,26 @@ def test_parse_money_accepts(value: object, expected: Decimal) -> None:
 )
 def test_parse_money_refuses(value: object) -> None:
     assert parse_money(value) is None
+
+
+@pytest.mark.parametrize(
+    ("arrays", "inner", "too_deep"),
+    [
+        (22, "1", False),  # the innermost array is at depth 23 (the file's top level is 1)
+        (23, "", False),  # an empty array at depth 24 holds nothing deeper
+        (23, "1", True),  # a value at depth 25
+        (23, "{}", True),
+        (22, "{}", False),  # an empty table at depth 24
+        (22, "{a = 1}", True),
+        (21, "{a = {}}", False),
+        (21, "{a = {b = 1}}", True),
+    ],
+)
+def test_nesting_limit_is_exact(tmp_path: Path, arrays: int, inner: str, too_deep: bool) -> None:
+    assert validate.MAX_DEPTH == 24
+    text = "format = 1\nx = " + "[" * arrays + inner + "]" * arrays + "\n"
+    path = _write(tmp_path, text)
+    if too_deep:
+        assert _messages(path) == [f"{path}: is nested too deeply to be a case file"]
+    else:
+        assert load_case(path).extra["x"]
