@@ -29,6 +29,16 @@ class SteadyInput(Input):
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
 
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        # Input's horizontal scrollbar is zero rows high, so it is never on screen;
+        # moving it anyway (as the stock watcher does each time the text scrolls) marks
+        # a widget missing from the screen's map as changed, and the next frame then
+        # arranges every widget on the screen again to find where it is.
+        if self.show_horizontal_scrollbar and self.styles.scrollbar_size_horizontal:
+            self.horizontal_scrollbar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
 
 class SteadyTitle(HeaderTitle):
     """The header's title line: one line, as wide as the header, whatever it says."""
