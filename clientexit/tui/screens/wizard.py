@@ -27,7 +27,7 @@ from clientexit.tui.autosave import Autosaver
 from clientexit.tui.messages import CaseEdited
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
 from clientexit.tui.widgets.footer import StableFooter
-from clientexit.tui.widgets.steady import SteadyHeader
+from clientexit.tui.widgets.steady import SteadyHeader, steady_compositor
 from clientexit.tui.widgets.step import StepPane
 
 if TYPE_CHECKING:
@@ -144,6 +144,7 @@ class WizardScreen(Screen[None]):
         recovered: bool = False,
     ) -> None:
         super().__init__()
+        steady_compositor(self)  # a key's repaint draws the field's widgets only
         self.case = case
         self.path = path
         self.library = library
