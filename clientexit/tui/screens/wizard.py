@@ -314,6 +314,8 @@ class WizardScreen(Screen[None]):
     async def first_visit(self, mounted: AwaitMount, step: Step) -> None:
         await mounted
         self.mounting.pop(step, None)
+        if not (self.is_attached and self.query(f"#{step.value}")):
+            return  # the wizard closed while the step was being made
         if step not in self.shown_revision:  # not filled yet by run_on_pane
             self.pane(step).load()
             self.shown_revision[step] = self.revision
