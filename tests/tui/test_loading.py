@@ -1,5 +1,4 @@
-"""Loading only what is needed: the library in pieces, the wizard's other steps after its first
-frame (in idle time, or on a first visit that comes sooner)."""
+"""Loading only what is needed: the library in pieces, the wizard's steps on first visit."""
 
 from __future__ import annotations
 
@@ -10,17 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual import events
 from textual.pilot import Pilot
-from textual.widget import AwaitMount
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
-from clientexit.core import render, rules, store
+from clientexit.core import rules, store
 from clientexit.core.rules import Step
 from clientexit.core.store import INDEX_NAME, Listing
 from clientexit.tui.app import ClientExitApp, build_app
 from clientexit.tui.screens import library as library_screen
-from clientexit.tui.screens import wizard as wizard_module
 from clientexit.tui.screens.library import LibraryScreen, sort_key
 from clientexit.tui.screens.wizard import STEP_HEADINGS, WizardScreen, pane_class
 from clientexit.tui.widgets.step import StepPane
@@ -163,11 +159,7 @@ def mounted_steps(wizard: WizardScreen) -> set[str]:
     return {pane.id or "" for pane in wizard.query(StepPane)}
 
 
-async def test_a_step_is_made_on_its_first_visit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Visited before idle time has made it (here, idle time never comes).
-    monkeypatch.setattr(wizard_module, "BUILD_PAUSE", 60.0)
+async def test_a_step_is_made_on_its_first_visit(tmp_path: Path) -> None:
     app = build_app(library=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_sample_at(app, pilot, tmp_path, "tidewater", Step.CONTRACT)
@@ -201,133 +193,18 @@ async def test_a_step_is_made_on_its_first_visit(
         assert mounted_steps(wizard) == {"contract", "reasons", "review"}
 
 
-async def all_steps_made(wizard: WizardScreen, pilot: Pilot[None]) -> None:
-    for _ in range(400):
-        if wizard.frozen:
-            break
-        await pilot.pause(0.01)
-    assert mounted_steps(wizard) == {step.value for step in Step}
-    assert not wizard.mounting
-
-
-def step_labels(wizard: WizardScreen) -> list[str]:
-    return [str(o.prompt) for o in wizard.query_one("#steps").options]  # type: ignore[attr-defined]
-
-
-async def each_step_as_visited(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, idle: bool
-) -> list[tuple[Step, str, dict[str, str], list[str]]]:
-    """Visit every step in turn: what has the focus, what the fields hold, the step list."""
-    monkeypatch.setattr(wizard_module, "BUILD_PAUSE", 0.01 if idle else 60.0)
-    tmp_path.mkdir()
-    app = build_app(library=tmp_path)
-    seen = []
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "tidewater", Step.CONTRACT)
-        wizard = app.screen
-        assert isinstance(wizard, WizardScreen)
-        before = step_labels(wizard)
-        if idle:
-            await all_steps_made(wizard, pilot)
-            # Made, but not visited: the step list still shows them as before.
-            assert wizard.visited == {Step.CONTRACT}
-            assert step_labels(wizard) == before
-        for number, step in enumerate(Step, start=1):
-            await pilot.press(f"alt+{number}")
-            for _ in range(50):
-                await pilot.pause()
-                focused = wizard.focused
-                if focused is not None and wizard.pane(step) in focused.ancestors:
-                    break
-            pane = wizard.pane(step)
-            assert wizard.current is step
-            assert focused is not None and pane in focused.ancestors
-            fields = {
-                input_id: pane.query_one(f"#{input_id}", Input).value for input_id in pane.links
-            }
-            seen.append((step, focused.id or "", fields, step_labels(wizard)))
-    return seen
-
-
-async def test_steps_made_in_idle_time_are_the_steps_a_first_visit_makes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    on_first_visit = await each_step_as_visited(tmp_path / "a", monkeypatch, idle=False)
-    made_when_idle = await each_step_as_visited(tmp_path / "b", monkeypatch, idle=True)
-    # The same fields, filled the same, the cursor in the same first field, the same marks.
-    assert made_when_idle == on_first_visit
-    assert [step for step, *_ in made_when_idle] == list(Step)
-    assert any(fields for _, _, fields, _ in made_when_idle)
-
-
-async def test_a_palette_command_runs_on_a_step_made_in_idle_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(wizard_module, "BUILD_PAUSE", 0.01)
+async def test_the_collector_leaves_the_wizard_alone_until_it_closes(tmp_path: Path) -> None:
     app = build_app(library=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_sample_at(app, pilot, tmp_path, "tidewater", Step.CONTRACT)
+        await pilot.pause()
         wizard = app.screen
         assert isinstance(wizard, WizardScreen)
-        await all_steps_made(wizard, pilot)
-        wizard.run_on_pane(Step.REVIEW, "action_copy", "letter")
+        assert gc.get_freeze_count() > 0
+        await pilot.press("f6")
         await pilot.pause()
         await pilot.pause()
-        assert wizard.current is Step.REVIEW
-        assert app.clipboard == render.markdown_to_text(render.render_letter(wizard.case))
-
-
-async def test_keys_typed_while_steps_are_made_are_not_lost(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(wizard_module, "BUILD_PAUSE", 60.0)
-    app = build_app(library=tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "tidewater", Step.CONTRACT)
-        wizard = app.screen
-        assert isinstance(wizard, WizardScreen)
-        field = wizard.query_one("#client-name", Input)
-        await pilot.press("end")
-        assert app.focused is field
-        name = field.value
-        # Keys arrive just as the first step is being made (before it is mounted).
-        real = wizard.make_pane
-        typed: list[Step] = []
-
-        def make_and_type(step: Step) -> AwaitMount:
-            mounted = real(step)
-            if not typed:
-                typed.append(step)
-                for key in "xyz":
-                    app.post_message(events.Key(key, key))
-            return mounted
-
-        monkeypatch.setattr(wizard, "make_pane", make_and_type)
-        monkeypatch.setattr(wizard_module, "BUILD_PAUSE", 0.01)
-        wizard.build_next_step()
-        assert typed and typed[0] in wizard.mounting
-        await pilot.pause()
-        await all_steps_made(wizard, pilot)
-        assert field.value == name + "xyz"
-        assert wizard.case.client.name == name + "xyz"
-        assert app.focused is field and wizard.current is Step.CONTRACT
-        await pilot.press("alt+6")
-        for _ in range(20):
-            await pilot.pause()
-        assert wizard.current is Step.REVIEW
-        assert app.focused is not None and wizard.pane(Step.REVIEW) in app.focused.ancestors
-
-
-async def test_the_collector_leaves_a_made_wizard_alone_until_it_closes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(wizard_module, "BUILD_PAUSE", 0.01)
-    app = build_app(library=tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "tidewater", Step.CONTRACT)
-        wizard = app.screen
-        assert isinstance(wizard, WizardScreen)
-        await all_steps_made(wizard, pilot)
+        assert wizard.current is Step.REASONS
         assert gc.get_freeze_count() > 0
         await pilot.press("escape")
         for _ in range(50):

@@ -14,7 +14,6 @@ from wizard_helpers import SAMPLES, wizard
 
 from clientexit.core.rules import Step
 from clientexit.tui.app import build_app
-from clientexit.tui.screens import wizard as wizard_module
 from clientexit.tui.widgets.steady import SteadyHeader, SteadyInput, SteadyTitle
 
 
@@ -122,8 +121,6 @@ async def test_the_header_title_changes_without_a_layout(monkeypatch: pytest.Mon
 async def test_typing_a_client_name_in_the_wizard_lays_out_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The steps made in idle time are laid out as they are mounted: not during this test.
-    monkeypatch.setattr(wizard_module, "BUILD_PAUSE", 60.0)
     source = next(SAMPLES.glob("*.toml"))
     path = Path(shutil.copy(source, tmp_path / source.name))
     app = build_app(library=tmp_path, open_path=path)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import time
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,9 +54,6 @@ STEP_HEADINGS: dict[Step, str] = {
 """The step list's names; the same as each pane's ``heading`` (a test keeps them so)."""
 LEAK_CHECK_PAUSE = 0.4
 """Seconds of no typing before the readiness list scans the documents for private notes."""
-BUILD_PAUSE = 0.3
-"""Seconds between making the steps not shown yet, after the first frame, one at a time;
-also how long typing must have paused before the next one is made."""
 
 
 def pane_class(step: Step) -> type[StepPane]:
@@ -161,11 +157,6 @@ class WizardScreen(Screen[None]):
         """Counts edits, so a step shown again is refreshed only when the case changed."""
         self.shown_revision: dict[Step, int] = {}
         self.leak_timer: Timer | None = None
-        self.mounting: dict[Step, AwaitMount] = {}
-        """Panes mounted but not filled from the case yet."""
-        self.last_edit = 0.0
-        """When the user last typed in a field or moved to a step (steps are made when idle)."""
-        self.frozen = False
         self.shown_states: list[StepState] = []
         self.shown_dates: tuple[object, ...] = ()
         self.autosaver = Autosaver(self, library, case, path, key=recovery_key)
@@ -185,8 +176,7 @@ class WizardScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.autosaver.stop()
         rules.end_deferred_leak_check(self.case)
-        if self.frozen:
-            gc.unfreeze()  # this screen's widgets can be collected again
+        gc.unfreeze()  # this screen's widgets can be collected again (see hold_still)
 
     def on_mount(self) -> None:
         # The leak scan renders every document: not on each key, and not before the
@@ -198,9 +188,7 @@ class WizardScreen(Screen[None]):
         # Ready to type: the cursor starts in the step's first field.
         self.call_after_refresh(self.focus_first_field)
         self.leak_timer = self.set_timer(LEAK_CHECK_PAUSE, self.check_leaks)
-        # The other steps are made while the user reads the first, so that a first
-        # visit costs what a later one does.
-        self.set_timer(BUILD_PAUSE, self.build_next_step)
+        self.call_after_refresh(self.hold_still)
 
     # -- state ---------------------------------------------------------------
 
@@ -256,55 +244,22 @@ class WizardScreen(Screen[None]):
             self.pane(self.current).refresh_from_case()
             self.shown_revision[self.current] = self.revision
 
-    def make_pane(self, step: Step) -> AwaitMount:
-        """Make and mount a step's pane, hidden; it is filled from the case once mounted."""
-        pane = pane_class(step)(self.case, id=step.value)
-        pane.display = False
-        mounted = self.query_one(ContentSwitcher).mount(pane)
-        self.mounting[step] = mounted
-        self.call_later(self.first_visit, mounted, step)
-        return mounted
-
-    def build_next_step(self) -> None:
-        """Make one step not made yet (idle time), then come back for the next.
-
-        One pane at a time, and not while the user is typing, so keys stay instant.
-        Once every step is made, the collector is told to leave the screen's long-lived
-        widgets alone: a full collection would otherwise walk all of them again every
-        few step moves (a 100-200 ms pause).
-        """
-        if not self.is_attached:
-            return
-        quiet = time.monotonic() - self.last_edit
-        if self.mounting or quiet < BUILD_PAUSE:
-            self.set_timer(BUILD_PAUSE, self.build_next_step)
-            return
-        missing = [step for step in Step if not self.has_pane(step)]
-        if missing:
-            self.make_pane(missing[0])
-            self.set_timer(BUILD_PAUSE, self.build_next_step)
-        elif not self.frozen:
-            self.frozen = True
-            gc.freeze()
-
     def show_step(self, step: Step) -> AwaitMount | None:
-        """Show a step; if its pane is not made (or filled) yet, the mount is returned to await."""
-        first = step not in self.visited
+        """Show a step; on its first visit its pane is made and mounted (returned to await)."""
         self.visited.add(step)
-        self.last_edit = time.monotonic()  # moving about counts as busy too: no building
         switcher = self.query_one(ContentSwitcher)
-        mounted = self.mounting.get(step)
-        if mounted is None and not switcher.query_children(f"#{step.value}"):
-            mounted = self.make_pane(step)
+        mounted = None
+        if not switcher.query_children(f"#{step.value}"):
+            pane = pane_class(step)(self.case, id=step.value)
+            pane.display = False
+            mounted = switcher.mount(pane)
+            self.call_later(self.first_visit, mounted, step)
         switcher.current = step.value
         if mounted is None:
             pane = self.pane(step)
             # Shown again with the case unchanged since: what it shows is still right.
             if self.shown_revision.get(step) != self.revision:
-                if first:  # made in idle time: filled anew, as on a first visit
-                    pane.load()
-                else:
-                    pane.refresh_from_case()
+                pane.refresh_from_case()
                 self.shown_revision[step] = self.revision
             pane.scroll_home(animate=False)
         self.refresh_steps()
@@ -313,12 +268,20 @@ class WizardScreen(Screen[None]):
 
     async def first_visit(self, mounted: AwaitMount, step: Step) -> None:
         await mounted
-        self.mounting.pop(step, None)
-        if not (self.is_attached and self.query(f"#{step.value}")):
-            return  # the wizard closed while the step was being made
         if step not in self.shown_revision:  # not filled yet by run_on_pane
             self.pane(step).load()
             self.shown_revision[step] = self.revision
+        self.hold_still()
+
+    def hold_still(self) -> None:
+        """Keep the collector off what exists now (the steps made so far) until the wizard closes.
+
+        Python's full collection walks every live object; with the wizard's hundreds of
+        widgets, one came every few step moves and stopped the app for 100-200 ms.
+        Frozen objects are skipped (``gc.freeze``, which costs nothing); closing the
+        wizard thaws them so they can be collected.
+        """
+        gc.freeze()
 
     def has_pane(self, step: Step) -> bool:
         """Whether the step's pane has been made (steps are made on their first visit)."""
@@ -327,7 +290,7 @@ class WizardScreen(Screen[None]):
     def run_on_pane(self, step: Step, action: str, *args: object) -> None:
         """Run one of a step's actions from anywhere (the palette): the step is shown,
         and made first if it has not been visited yet."""
-        if self.has_pane(step) and step not in self.mounting:
+        if self.has_pane(step):
             if self.current is not step:
                 self.open_step(step)
             getattr(self.pane(step), action)(*args)
@@ -349,7 +312,6 @@ class WizardScreen(Screen[None]):
         event.stop()
         if not self.dirty:
             self.dirty = True
-        self.last_edit = time.monotonic()
         self.autosaver.changed()
         self.revision += 1
         self.shown_revision[self.current] = self.revision  # the step edited shows it
