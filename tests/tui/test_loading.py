@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import threading
 from collections.abc import Iterator
@@ -182,6 +183,28 @@ async def test_a_step_is_made_on_its_first_visit(tmp_path: Path) -> None:
         await pilot.pause()
         assert wizard.current is Step.CONTRACT
         assert mounted_steps(wizard) == {"contract", "reasons", "review"}
+
+
+async def test_the_collector_leaves_the_wizard_alone_until_it_closes(tmp_path: Path) -> None:
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sample_at(app, pilot, tmp_path, "tidewater", Step.CONTRACT)
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        assert gc.get_freeze_count() > 0
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.pause()
+        assert wizard.current is Step.REASONS
+        assert gc.get_freeze_count() > 0
+        await pilot.press("escape")
+        for _ in range(50):
+            if not isinstance(app.screen, WizardScreen):
+                break
+            await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert gc.get_freeze_count() == 0
 
 
 def test_the_step_list_names_match_the_panes() -> None:

@@ -31,6 +31,21 @@ def count_layouts(screen: Screen[Any], monkeypatch: pytest.MonkeyPatch) -> list[
     return layouts
 
 
+def count_arrangements(screen: Screen[Any], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time ``screen`` places its widgets (a layout, or
+    finding where a widget is after its map was dropped)."""
+    arrangements: list[int] = []
+    compositor = screen._compositor
+    real = compositor._arrange_root
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        arrangements.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compositor, "_arrange_root", spy)
+    return arrangements
+
+
 class FieldApp(App[None]):
     TITLE = "Fields"
 
@@ -49,6 +64,7 @@ async def test_typing_in_a_steady_field_scrolls_it_but_lays_out_nothing(
         field.focus()
         await pilot.pause()
         layouts = count_layouts(app.screen, monkeypatch)
+        arrangements = count_arrangements(app.screen, monkeypatch)
         text = "a long client name that does not fit"
         await pilot.press(*text)
         await pilot.pause()
@@ -56,13 +72,40 @@ async def test_typing_in_a_steady_field_scrolls_it_but_lays_out_nothing(
         # The text is wider than the field: it still scrolls to keep the cursor in view.
         assert field.scroll_x > 0
         assert field.virtual_size.width > field.size.width
+        assert field.cursor_screen_offset.x < field.region.right
         assert layouts == []
+        assert arrangements == []
         # The stock Input, for contrast, lays out the screen as it is typed in.
         app.query_one("#stock", Input).focus()
         await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
         assert layouts
+
+
+async def test_a_field_laid_out_with_more_text_than_fits_scrolls_without_placing_widgets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = FieldApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        field = app.query_one("#field", SteadyInput)
+        field.value = "a client name longer than the field"
+        field.focus()
+        app.screen.refresh(layout=True)  # as when the wizard opens on a long name
+        await pilot.pause()
+        assert field.show_horizontal_scrollbar  # the text is wider than the field
+        arrangements = count_arrangements(app.screen, monkeypatch)
+        await pilot.press("end", *"and longer")
+        await pilot.pause()
+        assert field.value.endswith("longer")
+        assert field.scroll_x > 0
+        assert field.cursor_screen_offset.x < field.region.right
+        await pilot.press("home")
+        await pilot.pause()
+        assert field.scroll_x == 0
+        # The field's scrollbar is zero rows high (never on screen) and is left alone:
+        # moving it would make the next frame place every widget on the screen again.
+        assert arrangements == []
 
 
 async def test_the_header_title_changes_without_a_layout(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,6 +45,7 @@ from clientexit.core.rehearsal import (
     shaky_last_time,
 )
 from clientexit.tui.screens.money_card import MoneyCard
+from clientexit.tui.widgets.steady import steady_compositor
 
 TICK_SECONDS = 0.5
 """How often the clocks on screen are redrawn."""
@@ -281,6 +282,7 @@ class RehearsalScreen(Screen[None]):
             countdown: Seconds before the first line.
         """
         super().__init__()
+        steady_compositor(self)  # a line's repaint draws that line's widgets only
         self.case = case
         self.save = save
         self.edited = edited

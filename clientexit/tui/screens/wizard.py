@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from clientexit.tui.autosave import Autosaver
 from clientexit.tui.messages import CaseEdited
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
 from clientexit.tui.widgets.footer import StableFooter
-from clientexit.tui.widgets.steady import SteadyHeader
+from clientexit.tui.widgets.steady import SteadyHeader, steady_compositor
 from clientexit.tui.widgets.step import StepPane
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ class WizardScreen(Screen[None]):
         recovered: bool = False,
     ) -> None:
         super().__init__()
+        steady_compositor(self)  # a key's repaint draws the field's widgets only
         self.case = case
         self.path = path
         self.library = library
@@ -174,6 +176,7 @@ class WizardScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.autosaver.stop()
         rules.end_deferred_leak_check(self.case)
+        gc.unfreeze()  # this screen's widgets can be collected again (see hold_still)
 
     def on_mount(self) -> None:
         # The leak scan renders every document: not on each key, and not before the
@@ -185,6 +188,7 @@ class WizardScreen(Screen[None]):
         # Ready to type: the cursor starts in the step's first field.
         self.call_after_refresh(self.focus_first_field)
         self.leak_timer = self.set_timer(LEAK_CHECK_PAUSE, self.check_leaks)
+        self.call_after_refresh(self.hold_still)
 
     # -- state ---------------------------------------------------------------
 
@@ -267,6 +271,17 @@ class WizardScreen(Screen[None]):
         if step not in self.shown_revision:  # not filled yet by run_on_pane
             self.pane(step).load()
             self.shown_revision[step] = self.revision
+        self.hold_still()
+
+    def hold_still(self) -> None:
+        """Keep the collector off what exists now (the steps made so far) until the wizard closes.
+
+        Python's full collection walks every live object; with the wizard's hundreds of
+        widgets, one came every few step moves and stopped the app for 100-200 ms.
+        Frozen objects are skipped (``gc.freeze``, which costs nothing); closing the
+        wizard thaws them so they can be collected.
+        """
+        gc.freeze()
 
     def has_pane(self, step: Step) -> bool:
         """Whether the step's pane has been made (steps are made on their first visit)."""

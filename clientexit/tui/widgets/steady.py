@@ -5,14 +5,20 @@ Two stock widgets ask on every key although their size cannot change: ``Input`` 
 scrollable width follows the text, declared as a layout-changing value) and the
 ``Header``'s title (updated with a layout whenever the screen's title changes, and the
 wizard's title is the client's name). These versions repaint instead.
+
+A repaint itself draws only the widgets under the changed cells (``SteadyCompositor``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from textual.geometry import Size
+from textual._compositor import Compositor
+from textual.geometry import Region, Size
 from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.strip import Strip
 from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Header, Input
@@ -29,6 +35,16 @@ class SteadyInput(Input):
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
 
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        # Input's horizontal scrollbar is zero rows high, so it is never on screen;
+        # moving it anyway (as the stock watcher does each time the text scrolls) marks
+        # a widget missing from the screen's map as changed, and the next frame then
+        # arranges every widget on the screen again to find where it is.
+        if self.show_horizontal_scrollbar and self.styles.scrollbar_size_horizontal:
+            self.horizontal_scrollbar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
 
 class SteadyTitle(HeaderTitle):
     """The header's title line: one line, as wide as the header, whatever it says."""
@@ -43,3 +59,38 @@ class SteadyHeader(Header):
     def compose(self) -> Iterator[Widget]:
         for widget in super().compose():
             yield SteadyTitle() if type(widget) is HeaderTitle else widget
+
+
+class SteadyCompositor(Compositor):
+    """The screen's compositor, drawing only the widgets that cover the cells to update.
+
+    To repaint part of the screen (a field's line, a rehearsal line), Textual's
+    compositor asks every widget whose *clip* overlaps the changed cells for its lines:
+    with a screen-sized clip, that is the header, the footer and every container
+    around the field, each drawn in full and then thrown away. This one asks only the
+    widgets whose visible part overlaps the changed cells; what reaches the terminal is
+    the same (the other widgets' lines were never used).
+    """
+
+    def _get_renders(
+        self, crop: Region | None = None
+    ) -> Iterable[tuple[Region, Region, list[Strip]]]:
+        if crop is None:
+            yield from super()._get_renders(crop)
+            return
+        intersection = Region.intersection
+        overlaps = crop.overlaps
+        for widget, (region, clip) in self.visible_widgets.items():
+            shown = intersection(region, clip)
+            if overlaps(shown):
+                x, y, width, height = shown
+                yield (
+                    region,
+                    clip,
+                    widget.render_lines(Region(x - region.x, y - region.y, width, height)),
+                )
+
+
+def steady_compositor(screen: Screen[Any]) -> None:
+    """Give ``screen`` a ``SteadyCompositor`` (call from its ``__init__``)."""
+    screen._compositor = SteadyCompositor()
