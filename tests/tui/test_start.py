@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.screen import Screen
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from clientexit.core import recovery, store
 from clientexit.core.rules import Step
@@ -20,6 +20,7 @@ from clientexit.tui.screens.library import LibraryScreen
 from clientexit.tui.screens.recovery import RecoveryDialog
 from clientexit.tui.screens.rehearsal import Mode, RehearsalScreen
 from clientexit.tui.screens.wizard import WizardScreen
+from clientexit.tui.widgets.case_table import CaseTable
 
 SAMPLE = "piekarnia-lodzka-2026-11-27.toml"
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
@@ -44,7 +45,7 @@ def stack(app: ClientExitApp) -> list[str]:
 
 
 def rows(app: ClientExitApp) -> int:
-    return app.screen.query_one("#cases", DataTable).row_count
+    return app.screen.query_one("#cases", CaseTable).row_count
 
 
 async def settle(pilot: Any, check: Any, tries: int = 60) -> None:
@@ -108,8 +109,7 @@ async def test_open_then_saved_changes_show_in_the_library(sample_library: Path)
         await pilot.press("end", *" Nowa")
         await pilot.press("ctrl+s", "escape")
         await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
-        table = app.screen.query_one("#cases", DataTable)
-        shown = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        shown = [summary.client for summary in app.screen.query_one("#cases", CaseTable).rows]
         assert any(name.endswith(" Nowa") for name in shown)
 
 
