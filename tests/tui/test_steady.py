@@ -147,3 +147,37 @@ async def test_typing_a_client_name_in_the_wizard_lays_out_nothing(
         assert screen.case.title in str(screen.query_one(SteadyTitle).render())
         assert (screen.sub_title or "").startswith("● unsaved")
         assert layouts == []
+
+
+async def test_typing_right_after_opening_a_case_adds_to_the_first_field(
+    tmp_path: Path,
+) -> None:
+    # The wizard puts the cursor in the step's first field on its own: the user's first
+    # key must not replace what the field holds (a selected value would be replaced).
+    source = SAMPLES / "tidewater-outfitters-llc-2026-12-01.toml"
+    path = tmp_path / source.name
+    shutil.copy(source, path)
+    app = build_app(library=tmp_path, open_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        field = app.focused
+        assert isinstance(field, SteadyInput)
+        before = field.value
+        assert before
+        await pilot.press("x")
+        await pilot.pause()
+        assert field.value == before + "x"
+
+
+
+async def test_a_landed_field_selects_again_when_tabbed_into() -> None:
+    app = FieldApp()
+    async with app.run_test() as pilot:
+        field = app.query_one("#field", SteadyInput)
+        field.value = "kept"
+        field.land()
+        await pilot.press("!")
+        assert field.value == "kept!"
+        # Tab away and back: as in any form, the value is selected and replaced.
+        await pilot.press("tab", "shift+tab", *"new")
+        assert field.value == "new"

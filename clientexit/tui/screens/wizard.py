@@ -28,7 +28,7 @@ from clientexit.tui.autosave import Autosaver
 from clientexit.tui.messages import CaseEdited
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
 from clientexit.tui.widgets.footer import StableFooter
-from clientexit.tui.widgets.steady import SteadyHeader, steady_compositor
+from clientexit.tui.widgets.steady import SteadyHeader, SteadyInput, steady_compositor
 from clientexit.tui.widgets.step import StepPane
 
 if TYPE_CHECKING:
@@ -353,7 +353,10 @@ class WizardScreen(Screen[None]):
             if widget.focusable and all(
                 node.display for node in (widget, *widget.ancestors) if pane in node.ancestors
             ):
-                widget.focus(scroll_visible=False)
+                if isinstance(widget, SteadyInput):
+                    widget.land()  # the first key adds to the value, never replaces it
+                else:
+                    widget.focus(scroll_visible=False)
                 # Scroll even when it already had the focus (show_step scrolled to the
                 # top), and only once the step's refreshed text has been laid out.
                 widget.call_after_refresh(widget.scroll_visible, animate=False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from textual import events
 from textual._compositor import Compositor
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
@@ -34,6 +35,30 @@ class SteadyInput(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
+
+    _landing = False
+
+    def land(self) -> None:
+        """Take the focus with nothing selected and the cursor where it was (the end).
+
+        For the focus the app gives by itself (a step's first field when it opens): a
+        first key typed there must add to the value, not replace it, as it would if
+        the value were selected. Tab and a click still select it, as in any form.
+        """
+        if not self.has_focus:
+            self._landing = True
+            self.focus(scroll_visible=False)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        # Called before Input's own focus handler, which selects the value when
+        # select_on_focus is set: off for this one focus, on again straight after it.
+        if self._landing and self.select_on_focus:
+            self.select_on_focus = False
+            self.call_next(setattr, self, "select_on_focus", True)
+        self._landing = False
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._landing = False
 
     def watch_scroll_x(self, old_value: float, new_value: float) -> None:
         # Input's horizontal scrollbar is zero rows high, so it is never on screen;
