@@ -80,10 +80,11 @@ class ClientExitApp(App[None]):
             self.open_first(rehearse=self.rehearse_on_open)
         self.call_after_refresh(self.after_case_frame)
 
-    def make_library(self) -> Screen:
+    def make_library(self, *, select: Path | None = None) -> Screen:
+        """The library screen; ``select`` is the case its cursor starts on, once read."""
         from clientexit.tui.screens.library import LibraryScreen
 
-        return LibraryScreen(self.library)
+        return LibraryScreen(self.library, select=select)
 
     def pop_screen(self) -> AwaitComplete:
         # Leaving the rehearsal of `rehearse` before its wizard was put under it.
@@ -92,7 +93,9 @@ class ClientExitApp(App[None]):
             # The case opened from the command line is closing, and the library it
             # lands on has not been made yet: it takes the case's place now.
             self.library_later = False
-            return self.switch_screen(self.make_library())
+            # The cursor lands on the case just closed (saved, perhaps under a new name).
+            closing = getattr(self.screen, "path", None)
+            return self.switch_screen(self.make_library(select=closing))
         return super().pop_screen()
 
     def pending_recoveries(self) -> list[Recovery]:

@@ -89,6 +89,16 @@ async def test_open_starts_on_the_wizard_and_escape_lands_on_the_library(
         await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
         assert stack(app) == ["LibraryScreen"]
         assert rows(app) == len(sample_names)
+        # The cursor is on the case just closed (not on the first row), and then moves
+        # as the user moves it.
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        assert library.selected_path == path
+        assert library.query_one("#cases", CaseTable).cursor_row > 0
+        await pilot.press("up")
+        assert library.selected_path != path
+        library.refresh_table()
+        assert library.selected_path != path
         # From the library, a case opens over it and closes back to it, as always.
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, WizardScreen))

@@ -169,7 +169,6 @@ async def test_typing_right_after_opening_a_case_adds_to_the_first_field(
         assert field.value == before + "x"
 
 
-
 async def test_a_landed_field_selects_again_when_tabbed_into() -> None:
     app = FieldApp()
     async with app.run_test() as pilot:

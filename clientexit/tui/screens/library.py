@@ -130,9 +130,12 @@ class LibraryScreen(Screen[None]):
         Binding("u", "upcoming", "Upcoming", show=False, id="library.upcoming"),
     ]
 
-    def __init__(self, library: Path) -> None:
+    def __init__(self, library: Path, *, select: Path | None = None) -> None:
         super().__init__()
         self.library = library
+        self.select = select
+        """The case to put the cursor on once its row is read (the case just closed),
+        unless the user moves the cursor first."""
         self.listing = Listing()
         self.shown: list[CaseSummary] = []
         self.sort_column = "call"
@@ -244,7 +247,9 @@ class LibraryScreen(Screen[None]):
         """Filter and sort the cases into the table, the cursor staying on ``keep``
         (by default the case selected now)."""
         table = self.query_one("#cases", CaseTable)
-        if keep is None and table.row_count:
+        if keep is None and self.select is not None:
+            keep = self.select
+        elif keep is None and table.row_count:
             keep = self.selected_path
         words = self.query_one("#filter", Input).value
         cases = self.listing.cases
@@ -253,7 +258,10 @@ class LibraryScreen(Screen[None]):
         self.shown = sorted(cases, key=lambda s: sort_key(s, self.sort_column))
         at = 0
         if keep is not None:
-            at = next((i for i, s in enumerate(self.shown) if s.path == keep), 0)
+            at = next((i for i, s in enumerate(self.shown) if s.path == keep), -1)
+            if at >= 0 and keep == self.select:
+                self.select = None  # found: from now on the cursor stays where it is put
+            at = max(at, 0)
         table.set_rows(self.shown, cursor=at, sort_column=self.sort_column)
         self.update_empty(words)
         self.update_preview()
@@ -384,6 +392,7 @@ class LibraryScreen(Screen[None]):
 
     @on(CaseTable.RowHighlighted, "#cases")
     def row_highlighted(self) -> None:
+        self.select = None  # the user moved the cursor: it is not moved for them any more
         self.update_preview()
 
     @on(CaseTable.RowSelected, "#cases")
