@@ -22,20 +22,6 @@ from clientexit.core.store import INDEX_NAME, INDEX_VERSION, Listing, list_libra
 MakeCase = Callable[[], Case]
 
 
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the case files the store reads (parses), in order."""
-    seen: list[str] = []
-    real = store.load_case
-
-    def counting(path: Path | str) -> Case:
-        seen.append(Path(path).name)
-        return real(path)
-
-    monkeypatch.setattr(store, "load_case", counting)
-    return seen
-
-
 def _filled(make_case: MakeCase, client: str, day: date | None) -> Case:
     case = make_case()
     case.client.name = client

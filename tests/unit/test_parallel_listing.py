@@ -41,20 +41,6 @@ ALWAYS_READ = ["b-dangling.toml", "b-loop.toml", "b-pipe.toml"]
 
 
 @pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the case files read (parsed) in this process; a worker's reads are its own."""
-    seen: list[str] = []
-    real = store.load_case
-
-    def counting(path: Path | str) -> Case:
-        seen.append(Path(path).name)
-        return real(path)
-
-    monkeypatch.setattr(store, "load_case", counting)
-    return seen
-
-
-@pytest.fixture
 def mixed(library: Path, make_case: MakeCase) -> Path:
     """Good cases, broken ones of every kind, and files that cannot be read as case files."""
     for number in range(12):

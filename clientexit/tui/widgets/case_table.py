@@ -207,41 +207,36 @@ class CaseTable(ScrollView, can_focus=True):
         Binding("right", "scroll_right", "Scroll right", show=False),
     ]
 
-    class RowHighlighted(Message):
+    class TableMessage(Message):
+        """A message from the table (its ``control``, for ``@on`` selectors)."""
+
+        def __init__(self, table: CaseTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> CaseTable:
+            return self.table
+
+    class RowMessage(TableMessage):
+        """A message about the row the cursor is on."""
+
+        def __init__(self, table: CaseTable, cursor_row: int) -> None:
+            super().__init__(table)
+            self.cursor_row = cursor_row
+
+    class RowHighlighted(RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, table: CaseTable, cursor_row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-
-        @property
-        def control(self) -> CaseTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(RowMessage):
         """The cursor's row was chosen (enter, or a click on it)."""
 
-        def __init__(self, table: CaseTable, cursor_row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-
-        @property
-        def control(self) -> CaseTable:
-            return self.table
-
-    class HeaderSelected(Message):
+    class HeaderSelected(TableMessage):
         """A column's label was clicked."""
 
         def __init__(self, table: CaseTable, column_key: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.column_key = column_key
-
-        @property
-        def control(self) -> CaseTable:
-            return self.table
 
     def __init__(
         self, *, id: str | None = None, classes: str | None = None, disabled: bool = False
