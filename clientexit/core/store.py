@@ -497,10 +497,15 @@ class LibraryIndex:
         ``fresh`` is what :func:`_read_case` gave for it elsewhere (a worker process):
         it is taken as read here.
         """
+        return self.read_stamped(path, _stat(path) if fresh is None else None, fresh)
+
+    def read_stamped(
+        self, path: Path, info: os.stat_result | None, fresh: Read | None = None
+    ) -> CaseSummary | list[Problem]:
+        """:meth:`read`, with the file's ``os.stat`` already taken (``info``)."""
         key = json.dumps(path.name)
         self.seen.add(key)
         if fresh is None:
-            info = _stat(path)
             if info is not None and stat.S_ISREG(info.st_mode):
                 known = self.lookup(path, info)
                 if known is not None:
@@ -610,10 +615,13 @@ def iter_library(
     names = _case_names(library)
     index = LibraryIndex(library)
     fresh: dict[str, Read] = {}
+    infos: dict[str, os.stat_result | None] = {}
+    """Files already looked at (to see whether the index holds them): not looked at again."""
     if parallel:
         paths = [library / name for name in names]
         if index.lines:
-            paths = [path for path in paths if not index.current(path, _stat(path))]
+            infos = {path.name: _stat(path) for path in paths}
+            paths = [path for path in paths if not index.current(path, infos[path.name])]
         reads = _read_in_workers(paths)
         if reads is not None:
             fresh = {path.name: read for path, read in zip(paths, reads, strict=True)}
@@ -621,7 +629,11 @@ def iter_library(
     last_save = time.monotonic()
     for number, name in enumerate(names, start=1):
         # A file a worker read is remembered as read here (its line, its result).
-        result = index.read(library / name, fresh.pop(name, None))
+        path = library / name
+        if name in infos:
+            result = index.read_stamped(path, infos.pop(name), fresh.pop(name, None))
+        else:
+            result = index.read(path, fresh.pop(name, None))
         if isinstance(result, CaseSummary):
             piece.cases.append(result)
         else:
