@@ -183,13 +183,13 @@ class ClientExitApp(App[None]):
 
     def after_first_frame(self) -> None:
         """Offer unsaved work from last time, if any (the library is on screen)."""
-        from clientexit.core import recovery, render
+        from clientexit.core import render
 
         # The library's own templates (LIBRARY/templates/<lang>/<tone>/) override ours.
         # Here, after the first frame: the template engine is not needed for it.
         render.use_library(self.library)
 
-        found = recovery.find_recoveries(self.library)
+        found = self.pending_recoveries()
         if found:
             self.offer_recoveries(found)
 
