@@ -276,7 +276,7 @@ class CaseTable(ScrollView, can_focus=True):
     def table_width(self) -> int:
         return sum(self._widths) + 2 * PADDING * len(self._widths)
 
-    def move_cursor(self, row: int, *, notify: bool = True) -> None:
+    def move_cursor(self, row: int) -> None:
         """Put the cursor on ``row`` (kept within the rows) and bring it into view."""
         row = max(0, min(row, len(self.rows) - 1))
         if row == self.cursor_row:
@@ -286,8 +286,7 @@ class CaseTable(ScrollView, can_focus=True):
         self.refresh_row(old)
         self.refresh_row(row)
         self.scroll_to_cursor()
-        if notify:
-            self.post_message(self.RowHighlighted(self, row))
+        self.post_message(self.RowHighlighted(self, row))
 
     def refresh_row(self, row: int) -> None:
         """Draw one row again; -1 is the header, which stays on the first line."""
