@@ -75,43 +75,58 @@ def matches(summary: CaseSummary, words: str) -> bool:
 CHECKING = Text("\nChecking…", style="dim")
 
 
-def summary_preview(summary: CaseSummary) -> Text:
-    """The preview from the list's own summary: shown at once, before the file is read."""
+def preview_text(
+    summary: CaseSummary,
+    *,
+    title: str,
+    contact: str,
+    call: str,
+    ends: str,
+    tone: str = "",
+    open_work: int = 0,
+) -> Text:
+    """The preview's lines, the same whether they come from the summary or the case."""
     text = Text()
-    text.append(f"{summary.client}\n", style="bold")
-    if summary.contact:
-        text.append(f"{summary.contact}\n", style="dim")
-    text.append("Call  ", style="dim").append(day_text(summary.call_date) + "\n")
-    text.append("Ends  ", style="dim").append(day_text(summary.effective_date) + "\n")
+    text.append(f"{title}\n", style="bold")
+    if contact:
+        text.append(f"{contact}\n", style="dim")
+    text.append("Call  ", style="dim").append(call + "\n")
+    text.append("Ends  ", style="dim").append(ends + "\n")
+    if tone:
+        text.append("Tone  ", style="dim").append(tone + "\n")
     if summary.money_owed:
         text.append(
             f"Owed  {rules.format_money(summary.money_owed, summary.currency)}\n", style="bold"
         )
+    if open_work:
+        text.append(f"Open  {open_work} deliverable{'s' if open_work != 1 else ''}\n")
     return text
+
+
+def summary_preview(summary: CaseSummary) -> Text:
+    """The preview from the list's own summary: shown at once, before the file is read."""
+    return preview_text(
+        summary,
+        title=summary.client,
+        contact=summary.contact,
+        call=day_text(summary.call_date),
+        ends=day_text(summary.effective_date),
+    )
 
 
 def case_preview(case: Case, summary: CaseSummary) -> Text:
     """The whole preview, from the case file: the call's time and medium, tone, open work."""
-    text = Text()
-    text.append(f"{case.title}\n", style="bold")
-    if case.client.contact:
-        text.append(f"{case.client.contact}\n", style="dim")
     call = case.call
     when = day_text(call.date) + (f" {call.time}" if call.time else "")
-    text.append("Call  ", style="dim").append(f"{when}, {call.medium.value.replace('_', ' ')}\n")
-    text.append("Ends  ", style="dim").append(day_text(rules.effective_date(case)) + "\n")
-    text.append("Tone  ", style="dim").append(
-        f"{case.tone.choice.value}, {case.tone.reason.value}\n"
+    return preview_text(
+        summary,
+        title=case.title,
+        contact=case.client.contact,
+        call=f"{when}, {call.medium.value.replace('_', ' ')}",
+        ends=day_text(rules.effective_date(case)),
+        tone=f"{case.tone.choice.value}, {case.tone.reason.value}",
+        open_work=len(rules.unfinished_deliverables(case)),
     )
-    open_work = len(rules.unfinished_deliverables(case))
-    if summary.money_owed:
-        text.append(
-            f"Owed  {rules.format_money(summary.money_owed, summary.currency)}\n",
-            style="bold",
-        )
-    if open_work:
-        text.append(f"Open  {open_work} deliverable{'s' if open_work != 1 else ''}\n")
-    return text
 
 
 class LibraryScreen(Screen[None]):
