@@ -305,12 +305,12 @@ def _case_names(library: Path) -> list[str]:
     except OSError as error:
         raise StoreError(f"{library}: cannot read the library: {error.strerror}") from None
     return sorted(
-        entry.name
-        for entry in entries
-        if entry.name.endswith(CASE_SUFFIX)
-        and not entry.name.startswith(".")
-        and not _is_folder(entry)
+        entry.name for entry in entries if _is_case_name(entry.name) and not _is_folder(entry)
     )
+
+
+def _is_case_name(name: str) -> bool:
+    return name.endswith(CASE_SUFFIX) and not name.startswith(".")
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -438,16 +438,19 @@ class LibraryIndex:
     it is never the truth (the case files are).
     """
 
-    def __init__(self, library: Path) -> None:
+    def __init__(self, library: Path, *, head: int | None = None) -> None:
+        """The library's index; with ``head``, only its first ``head`` lines (to look
+        up a few files quickly; such an index is never saved)."""
         self.library = library
         self.path = library / INDEX_NAME
         self.lines: dict[str, str] = {}
         """Each file's line after its name, by its name as JSON."""
         self.seen: set[str] = set()
         self.changed = False
-        self._load()
+        self.head = head
+        self._load(head)
 
-    def _load(self) -> None:
+    def _load(self, head: int | None) -> None:
         # Line by line: a 10,000-case index is a few MB, and reading it whole held
         # three copies of it at once (the bytes, the text, the text split in lines).
         lines: dict[str, str] = {}
@@ -464,6 +467,8 @@ class LibraryIndex:
                     name, tab, rest = line.rstrip("\n").partition("\t")
                     if tab:
                         lines[name] = rest
+                        if len(lines) == head:
+                            break
         except (OSError, ValueError):
             return  # missing, unreadable or corrupt: rebuilt as the files are read
         self.lines = lines
@@ -524,6 +529,8 @@ class LibraryIndex:
 
         Never fails: an index that cannot be written is simply rebuilt next time.
         """
+        if self.head is not None:
+            return  # a part of the index: saving it would forget the rest
         gone = self.lines.keys() - self.seen if final else set()
         for key in gone:
             del self.lines[key]
@@ -612,9 +619,16 @@ def iter_library(
     if read here. Only for a single-threaded caller that wants the whole listing at
     once: the first piece waits for every file.
     """
+    return _iter_library(library, chunk=chunk, parallel=parallel, given=set(), fresh={})
+
+
+def _iter_library(
+    library: Path, *, chunk: int, parallel: bool, given: set[str], fresh: dict[str, Read]
+) -> Iterator[tuple[Listing, int, int]]:
+    """:func:`iter_library`, less the files in ``given`` (already handed out: read, not
+    listed) and with the files in ``fresh`` taken as read (what reading them gave)."""
     names = _case_names(library)
     index = LibraryIndex(library)
-    fresh: dict[str, Read] = {}
     infos: dict[str, os.stat_result | None] = {}
     """Files already looked at (to see whether the index holds them): not looked at again."""
     if parallel:
@@ -624,7 +638,7 @@ def iter_library(
             paths = [path for path in paths if not index.current(path, infos[path.name])]
         reads = _read_in_workers(paths)
         if reads is not None:
-            fresh = {path.name: read for path, read in zip(paths, reads, strict=True)}
+            fresh.update(zip((path.name for path in paths), reads, strict=True))
     piece = Listing()
     last_save = time.monotonic()
     for number, name in enumerate(names, start=1):
@@ -634,7 +648,9 @@ def iter_library(
             result = index.read_stamped(path, infos.pop(name), fresh.pop(name, None))
         else:
             result = index.read(path, fresh.pop(name, None))
-        if isinstance(result, CaseSummary):
+        if name in given:
+            pass
+        elif isinstance(result, CaseSummary):
             piece.cases.append(result)
         else:
             piece.problems.extend(result)
@@ -646,6 +662,65 @@ def iter_library(
                 last_save = time.monotonic()
     index.save()
     yield piece, len(names), len(names)
+
+
+def _head_names(library: Path, index: LibraryIndex, count: int) -> list[str] | None:
+    """The names of ``count`` case files found without listing the whole library: the
+    first in ``index`` (its head), or else in the folder. None when there are fewer (a
+    small library, listed whole just as fast)."""
+    names = []
+    for key in index.lines:
+        with contextlib.suppress(ValueError):
+            name = json.loads(key)
+            if isinstance(name, str) and _is_case_name(name) and "/" not in name:
+                names.append(name)
+    if len(names) == count:
+        return names
+    names = []
+    try:
+        with os.scandir(library) as entries:
+            for entry in entries:
+                if _is_case_name(entry.name) and not _is_folder(entry):
+                    names.append(entry.name)
+                    if len(names) == count:
+                        return names
+    except OSError:
+        pass  # the whole listing says what is wrong
+    return None
+
+
+def iter_library_first(
+    library: Path, first: int, *, chunk: int = CHUNK
+) -> Iterator[tuple[Listing, int, int | None]]:
+    """:func:`iter_library` for a screen that wants a few rows at once from a large library.
+
+    The first piece holds ``first`` files found without listing the library or loading
+    its whole index, and its total is None (not known yet). The pieces after it list
+    the whole library as :func:`iter_library` does, less the files already given. A
+    library of fewer than ``first`` files comes as :func:`iter_library` gives it.
+    """
+    index = LibraryIndex(library, head=first)
+    names = _head_names(library, index, first)
+    if names is None:
+        yield from iter_library(library, chunk=first)
+        return
+    piece = Listing()
+    fresh: dict[str, Read] = {}
+    for name in names:
+        path = library / name
+        info = _stat(path)
+        if info is None or stat.S_ISDIR(info.st_mode):
+            continue  # gone, or a folder now, since it was indexed
+        known = index.lookup(path, info) if stat.S_ISREG(info.st_mode) else None
+        if known is None:
+            fresh[name] = _read_case(path, info)
+            known = fresh[name][1]
+        if isinstance(known, CaseSummary):
+            piece.cases.append(known)
+        else:
+            piece.problems.extend(known)
+    yield piece, len(names), None
+    yield from _iter_library(library, chunk=chunk, parallel=False, given=set(names), fresh=fresh)
 
 
 def list_library(library: Path) -> Listing:

@@ -51,15 +51,15 @@ def held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """The library loads 3 files before the first frame, then waits for this event,
     so a small library exercises every path of a large one."""
     go = threading.Event()
-    real = store.iter_library
+    real = store.iter_library_first
 
-    def pieces(library: Path, *, chunk: int = 3) -> Iterator[tuple[Listing, int, int]]:
-        for number, piece in enumerate(real(library, chunk=3)):
+    def pieces(library: Path, first: int) -> Iterator[tuple[Listing, int, int | None]]:
+        for number, piece in enumerate(real(library, 3, chunk=3)):
             if number == 1:
                 assert go.wait(10), "the test never let the library finish loading"
             yield piece
 
-    monkeypatch.setattr(library_screen, "iter_library", pieces)
+    monkeypatch.setattr(library_screen, "iter_library_first", pieces)
     return go
 
 
@@ -71,12 +71,12 @@ async def test_rows_come_at_once_and_the_rest_loads_with_progress(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
-        # The first three files are on screen, sorted, while the rest is read.
+        # The first three files are on screen, sorted, while the rest is read (how
+        # many there are is not known yet: the folder has not been listed whole).
         assert len(clients(app)) == 3
         loading = screen.query_one("#loading", Static)
         assert loading.display
-        count = len(list(sample_library.glob("*.toml")))
-        assert f"3 of {count}" in str(loading.render())
+        assert "Loading cases… 3 read" in str(loading.render())
         # The keyboard works meanwhile.
         await pilot.press("down")
         assert screen.query_one("#cases", CaseTable).cursor_row == 1

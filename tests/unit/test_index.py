@@ -265,3 +265,75 @@ def test_the_app_loader_yields_pieces_and_saves_the_index(filled: Path) -> None:
     assert sum(len(p.cases) for p, _, _ in pieces) == 3
     assert sum(len(p.problems) for p, _, _ in pieces) == 1
     assert len(Index(filled).lines) == 4
+
+
+def _flatten(pieces: list[tuple[Listing, int, int | None]]) -> tuple[list[str], list[str]]:
+    """The clients and the problem files of all pieces, sorted (duplicates kept)."""
+    clients = sorted(s.client for piece, _, _ in pieces for s in piece.cases)
+    problems = sorted(Path(p.path).name for piece, _, _ in pieces for p in piece.problems)
+    return clients, problems
+
+
+def test_a_small_library_comes_first_as_a_whole_listing_does(filled: Path) -> None:
+    pieces = list(store.iter_library_first(filled, 5))
+    assert [(done, total) for _, done, total in pieces] == [(4, 4)]
+    assert _flatten(pieces) == (["Acme", "Brio", "Cato"], ["broken.toml"])
+
+
+def test_the_first_files_come_before_the_library_is_listed(
+    filled: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed: list[Path] = []
+    real = store._case_names
+    monkeypatch.setattr(store, "_case_names", lambda lib: listed.append(lib) or real(lib))
+    pieces = store.iter_library_first(filled, 2, chunk=1)
+    piece, done, total = next(pieces)
+    # Two files from the head of the folder (no index yet), the whole not listed yet.
+    assert (done, total) == (2, None)
+    assert len(piece.cases) + len(piece.problems) == 2
+    assert listed == []
+    assert len(reads) == len(set(reads)) == 2
+    rest = list(pieces)
+    assert listed == [filled]
+    assert [(done, total) for _, done, total in rest] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    # Every file exactly once, each read once (the first two are not read again).
+    assert _flatten([(piece, done, total), *rest]) == (["Acme", "Brio", "Cato"], ["broken.toml"])
+    assert sorted(reads) == sorted(p.name for p in store.case_files(filled))
+    assert len(Index(filled).lines) == 4
+
+
+def test_the_first_files_come_from_the_head_of_the_index(
+    filled: Path, reads: list[str], make_case: MakeCase
+) -> None:
+    list_library(filled)
+    acme, brio = (filled / name for name in list(Index(filled).lines)[:2])
+    assert acme.name.startswith("acme") and brio.name.startswith("brio")
+    reads.clear()
+    # Of the index's first two files, one has changed and one is gone; a new file is
+    # not in the index at all.
+    acme.write_text(acme.read_text("utf-8").replace('"Acme"', '"Acme & Co"'), "utf-8")
+    brio.unlink()
+    dora = save_new(_filled(make_case, "Dora", None), filled)
+    pieces = list(store.iter_library_first(filled, 2))
+    first, done, total = pieces[0]
+    assert (done, total) == (2, None)
+    # The changed file is read, the gone one left out, the unchanged ones not read.
+    assert [s.client for s in first.cases] == ["Acme & Co"]
+    assert first.problems == []
+    assert _flatten(pieces) == (["Acme & Co", "Cato", "Dora"], ["broken.toml"])
+    assert reads == [acme.name, dora.name]  # each read once
+    # The index is whole again: only the files there are, the changed one restamped.
+    assert set(Index(filled).lines) == {p.name for p in store.case_files(filled)}
+    reads.clear()
+    list_library(filled)
+    assert reads == []
+
+
+def test_a_part_of_the_index_is_never_saved(filled: Path) -> None:
+    list_library(filled)
+    before = (filled / INDEX_NAME).read_bytes()
+    head = store.LibraryIndex(filled, head=1)
+    assert len(head.lines) == 1
+    head.changed = True
+    head.save()
+    assert (filled / INDEX_NAME).read_bytes() == before

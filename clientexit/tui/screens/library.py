@@ -25,7 +25,7 @@ from clientexit.core.store import (
     Listing,
     StoreError,
     duplicate_case,
-    iter_library,
+    iter_library_first,
     move_to_trash,
 )
 from clientexit.core.validate import CaseFileError, load_case
@@ -33,8 +33,12 @@ from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.widgets.case_table import COLUMNS, CaseTable, day_text
 from clientexit.tui.widgets.upcoming import UpcomingList, UpcomingPanel
 
-FIRST_FILES = 50
-"""Files read before the first frame; a larger library goes on loading in a worker."""
+CHROME_LINES = 6
+"""Lines of the screen that are never the table's rows: the header, the filter, the
+table's heading, the upcoming panel (two lines at the least) and the footer."""
+MIN_FIRST_FILES = 8
+"""Files read before the first frame, at the least; as many as the table has rows on
+a taller screen. A larger library goes on loading in a worker."""
 REFRESH_EVERY = 0.5
 """Seconds between re-sorting the table while a large library loads."""
 HAND_OVER_EVERY = 0.25
@@ -200,8 +204,11 @@ class LibraryScreen(Screen[None]):
         """
         self.loads += 1
         self.listing = Listing()
+        # Enough files to fill the table's first screen, found without listing them all.
+        first = max(self.app.size.height - CHROME_LINES, MIN_FIRST_FILES)
+        total: int | None
         try:
-            pieces = iter_library(self.library, chunk=FIRST_FILES)
+            pieces = iter_library_first(self.library, first)
             piece, done, total = next(pieces)
         except StoreError as error:
             self.notify(str(error), title="Cannot read the library", severity="error")
@@ -212,12 +219,12 @@ class LibraryScreen(Screen[None]):
         self.show_upcoming()
         self.sorted_at = time.monotonic()
         self.show_loading(done, total)
-        if done < total:
+        if total is None or done < total:
             # After the frame: a worker thread reading meanwhile would slow the drawing.
             self.call_after_refresh(self.load_rest, pieces, self.loads)
 
     @work(thread=True, exclusive=True, group="library-load")
-    def load_rest(self, pieces: Iterator[tuple[Listing, int, int]], load: int) -> None:
+    def load_rest(self, pieces: Iterator[tuple[Listing, int, int | None]], load: int) -> None:
         """Read the rest of a large library off the event loop, piece by piece."""
         worker = get_current_worker()
         pending = Listing()
@@ -228,7 +235,7 @@ class LibraryScreen(Screen[None]):
             pending.cases += piece.cases
             pending.problems += piece.problems
             # Handed over a few times a second: each hand-over waits for the event loop.
-            if done < total and time.monotonic() - sent < HAND_OVER_EVERY:
+            if (total is None or done < total) and time.monotonic() - sent < HAND_OVER_EVERY:
                 continue
             try:
                 self.app.call_from_thread(self.piece_loaded, pending, done, total, load)
@@ -237,7 +244,7 @@ class LibraryScreen(Screen[None]):
             pending = Listing()
             sent = time.monotonic()
 
-    def piece_loaded(self, piece: Listing, done: int, total: int, load: int) -> None:
+    def piece_loaded(self, piece: Listing, done: int, total: int | None, load: int) -> None:
         if load != self.loads or not self.is_attached:
             return  # a newer reload is under way, or the app is closing
         self.listing.cases.extend(piece.cases)
@@ -252,10 +259,13 @@ class LibraryScreen(Screen[None]):
                 self.show_upcoming()
             self.sorted_at = time.monotonic()
 
-    def show_loading(self, done: int, total: int) -> None:
+    def show_loading(self, done: int, total: int | None) -> None:
+        """Say how far the loading is (``total`` None: not known yet)."""
         loading = self.query_one("#loading", Static)
-        loading.display = done < total
-        if done < total:
+        loading.display = total is None or done < total
+        if total is None:
+            loading.update(f"Loading cases… {done:,} read")
+        elif done < total:
             loading.update(f"Loading cases… {done:,} of {total:,} read")
 
     def refresh_table(self, keep: Path | None = None) -> None:
