@@ -20,6 +20,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from rich.console import Group, RenderableType
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import events, on
@@ -28,8 +30,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Digits, Footer, Input, ProgressBar, Static
+from textual.widgets import Digits, Footer, Input, Static
 
 from clientexit.core.model import SCRIPT_PART_LABELS, Case, Rehearsal, utc_now
 from clientexit.core.rehearsal import (
@@ -126,6 +129,77 @@ class LinePreview(Widget):
 
     def render(self) -> str:
         return clamp_lines(self.text, self.content_size.width or 60)
+
+
+class ScriptBar(Widget):
+    """How far into the script the run is: a thin bar, filled to the half cell.
+
+    Drawn as at most three runs of one glyph, so an advance that moves it costs next
+    to nothing (Textual's ProgressBar keeps an estimate of the time left and builds
+    its bar as Rich text on every change).
+    """
+
+    COMPONENT_CLASSES = {"script-bar--done", "script-bar--complete"}
+
+    DEFAULT_CSS = """
+    ScriptBar {
+        width: 1fr;
+        height: 1;
+        &> .script-bar--done { color: $primary; background: $surface; }
+        &> .script-bar--complete { color: $success; background: $surface; }
+    }
+    """
+
+    BAR = "━"
+    HALF_LEFT = "╺"
+    HALF_RIGHT = "╸"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.done = 0
+        self.total = 1
+        self.drawn: tuple[tuple[int, int, bool], Strip] | None = None
+
+    def show(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` lines as done; repainted only if that moves the bar."""
+        width = self.size.width
+        if (self.halves(width, self.done, self.total) != self.halves(width, done, total)) or (
+            (self.done >= self.total) != (done >= total)
+        ):
+            self.refresh()
+        self.done, self.total = done, max(total, 1)
+
+    @staticmethod
+    def halves(width: int, done: int, total: int) -> int:
+        """How many half cells of a bar ``width`` cells wide are filled."""
+        return min(max(done, 0) * 2 * width // max(total, 1), 2 * width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        complete = self.done >= self.total
+        key = (width, self.halves(width, self.done, self.total), complete)
+        if self.drawn is None or self.drawn[0] != key:
+            self.drawn = key, self.bar(*key)
+        return self.drawn[1]
+
+    def bar(self, width: int, halves: int, complete: bool) -> Strip:
+        style = self.get_component_rich_style(
+            "script-bar--complete" if complete else "script-bar--done"
+        )
+        filled, rest = Style.from_color(style.color), Style.from_color(style.bgcolor)
+        whole, half = divmod(halves, 2)
+        if not halves:
+            segments = [Segment(self.BAR * width, rest)]
+        else:
+            head = self.BAR * whole + (self.HALF_RIGHT if half else "")
+            tail = "" if half or whole == width else self.HALF_LEFT
+            segments = [Segment(head, filled), Segment(tail + self.BAR * (width - whole - 1), rest)]
+        # Over the background the bar sits on (a line is drawn whole, background included).
+        return Strip(segments, width).apply_style(self.rich_style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.drawn = None  # drawn anew in the new colours (a theme change)
 
 
 class RehearsalScreen(Screen[None]):
@@ -247,8 +321,6 @@ class RehearsalScreen(Screen[None]):
             padding: 0 2;
         }
         #progress-row { height: 1; }
-        #progress { width: 1fr; }
-        #progress Bar { width: 1fr; }
         #position { width: auto; margin-left: 2; color: $text-muted; }
         #clock-row { height: 1; }
         #clock { width: 1fr; color: $text; }
@@ -338,7 +410,7 @@ class RehearsalScreen(Screen[None]):
         yield VerticalScroll(id="summary")
         with Vertical(id="bottom"):
             with Horizontal(id="progress-row"):
-                yield ProgressBar(total=1, show_percentage=False, show_eta=False, id="progress")
+                yield ScriptBar(id="progress")
                 yield Static("", id="position", markup=False)
             with Horizontal(id="clock-row"):
                 yield Static("", id="clock", markup=False)
@@ -502,8 +574,7 @@ class RehearsalScreen(Screen[None]):
         self.set_class(run.paused, "-paused")
         # A line taller than the screen starts at its first words; the rest scrolls.
         self.call_after_refresh(self.show_current_line_top)
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(run.total, 1), progress=run.index + 1)
+        self.query_one("#progress", ScriptBar).show(run.index + 1, run.total)
         self._update("#position", f"line {run.index + 1} of {run.total}")
 
     def show_current_line_top(self) -> None:
