@@ -255,8 +255,9 @@ class RehearsalScreen(Screen[None]):
             padding: 0 2;
             background: $boost;
         }
-        #part { width: 1fr; text-style: bold; color: $text-primary; }
-        #status { width: auto; color: $text-muted; }
+        /* One line each (as their row): a change of text never asks for a new height. */
+        #part { width: 1fr; height: 1; text-style: bold; color: $text-primary; }
+        #status { width: auto; height: 1; color: $text-muted; }
 
         #stage {
             height: 1fr;
@@ -321,10 +322,10 @@ class RehearsalScreen(Screen[None]):
             padding: 0 2;
         }
         #progress-row { height: 1; }
-        #position { width: auto; margin-left: 2; color: $text-muted; }
+        #position { width: auto; height: 1; margin-left: 2; color: $text-muted; }
         #clock-row { height: 1; }
-        #clock { width: 1fr; color: $text; }
-        #pace { width: auto; color: $text-muted; }
+        #clock { width: 1fr; height: 1; color: $text; }
+        #pace { width: auto; height: 1; color: $text-muted; }
         #pace.-fast { color: $text-warning; }
         Footer.-compact FooterLabel { margin-right: 1; }
     }
