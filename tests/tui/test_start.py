@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -333,3 +335,18 @@ def test_the_app_looks_for_recoveries_where_they_are_written(tmp_path: Path) -> 
     assert RECOVERY_FOLDER == recovery.RECOVERY_DIR
     written = recovery.write_recovery(load_case(SAMPLES / SAMPLE), tmp_path, tmp_path / SAMPLE)
     assert written.parent == tmp_path / RECOVERY_FOLDER
+
+
+def test_opening_on_the_contract_step_loads_no_text_area_or_template_engine() -> None:
+    """What `open` imports before its first frame: the step's own widgets, not the
+    record dialog's text area (loaded with a long field) or the template engine."""
+    code = (
+        "import sys; "
+        "from clientexit.tui.screens import wizard; "
+        "wizard.pane_class(wizard.Step.CONTRACT); "
+        "print(sorted(m for m in ('textual.widgets._text_area', 'jinja2') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

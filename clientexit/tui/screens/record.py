@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from clientexit.core.validate import MAX_YEAR, MIN_YEAR, parse_money
 
@@ -135,6 +135,10 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
                 id=widget_id,
             )
         elif field.kind == "long":
+            # Loaded with the first long field: the steps that use this dialog import
+            # this module as they open, and the text area is the heaviest widget here.
+            from textual.widgets import TextArea
+
             area = TextArea(value, id=widget_id, soft_wrap=True, show_line_numbers=False)
             area.tab_behavior = "focus"
             yield area
@@ -155,10 +159,12 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
             return widget.value
         if isinstance(widget, Select):
             return widget.value
-        if isinstance(widget, TextArea):
-            return widget.text
-        assert isinstance(widget, Input)
-        return widget.value
+        if isinstance(widget, Input):
+            return widget.value
+        from textual.widgets import TextArea  # a long field's: loaded with the form
+
+        assert isinstance(widget, TextArea)
+        return widget.text
 
     def action_save(self) -> None:
         result: dict[str, Any] = {}
