@@ -235,6 +235,26 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
+def set_aside(path: Path) -> Path | None:
+    """Move a recovery file out of the way of a new one, under the next free name in
+    the same folder (``name-2.toml``...); returns where it went (None if none was there).
+
+    For a case opened while an earlier recovery of it is still undecided: the new
+    session's copy must not overwrite that work. Moved, it keeps its first line and
+    its date, so it is found and offered like any other recovery file.
+    """
+    if not path.exists():
+        return None
+    target = unique_path(path.parent, path.name)
+    try:
+        path.replace(target)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"{path}: could not move aside: {error.strerror}") from None
+    return target
+
+
 def discard(path: Path, library: Path) -> Path | None:
     """Put a recovery file the user chose not to restore into the library's trash.
 

@@ -49,6 +49,7 @@ class Autosaver:
         path: Path | None,
         *,
         key: str = "",
+        adopt: bool = False,
         delay: float = DELAY,
         longest: float = LONGEST,
         on_error: Callable[[str], None] | None = None,
@@ -76,6 +77,11 @@ class Autosaver:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopped = False
+        self.owned: set[Path] = {self.recovery_path} if adopt else set()
+        """Recovery files this case may overwrite or remove: those it wrote, and with
+        ``adopt`` (a case restored from its recovery file) the one it came from. Any
+        other file already at its recovery path is earlier work of the same case,
+        left for later: it is moved aside first, never overwritten or removed."""
 
     @property
     def recovery_path(self) -> Path:
@@ -110,16 +116,25 @@ class Autosaver:
         # Now, and once more after any write still under way has finished.
         def remove_all() -> None:
             for old in stale:
+                self._own(old)
                 recovery.remove(old)
 
-        remove_all()
+        try:
+            remove_all()
+        except StoreError as error:
+            self._report(str(error))
         self._spawn(self._after_writes(remove_all))
 
     def discard(self) -> None:
         """The user threw their unsaved changes away: the recovery copy goes to the trash."""
         target = self.recovery_path
         self._cancel()
-        self._spawn(self._after_writes(lambda: recovery.discard(target, self.library)))
+
+        def throw_away() -> None:
+            self._own(target)
+            recovery.discard(target, self.library)
+
+        self._spawn(self._after_writes(throw_away))
 
     def stop(self) -> None:
         """The case is closing: no more writes (a write under way still finishes)."""
@@ -153,6 +168,7 @@ class Autosaver:
             if generation != self._generation:
                 return  # a save or a discard came after this change was taken
             try:
+                self._own(target)
                 await asyncio.to_thread(recovery.write_bytes, target, data)
             except StoreError as error:
                 self._report(str(error))
@@ -167,6 +183,24 @@ class Autosaver:
                 action()
             except StoreError as error:
                 self._report(str(error))
+
+    def _own(self, path: Path) -> None:
+        """Before the first write or removal at ``path``: move earlier work there aside."""
+        if path in self.owned:
+            return
+        moved = recovery.set_aside(path)  # raises StoreError: then retried next time
+        self.owned.add(path)
+        if moved is not None:
+            self._tell(
+                f"Unsaved changes from an earlier session of this case were in its "
+                f"recovery file; they are kept apart, in {moved}."
+            )
+
+    def _tell(self, message: str) -> None:
+        notify = getattr(self.owner, "notify", None)
+        if notify is not None:
+            with contextlib.suppress(Exception):
+                notify(message, title="Earlier changes kept", timeout=12)
 
     def _cancel(self) -> None:
         if self._timer is not None:

@@ -9,6 +9,7 @@ either version without a second yes.
 from __future__ import annotations
 
 import asyncio
+import copy
 import stat
 import threading
 import time
@@ -36,9 +37,17 @@ class Typing(App[None]):
     """One input tied to the client's name, autosaved like the wizard does it."""
 
     def __init__(
-        self, library: Path, case: Case, path: Path | None, *, delay: float, longest: float
+        self,
+        library: Path,
+        case: Case,
+        path: Path | None,
+        *,
+        delay: float,
+        longest: float,
+        adopt: bool = False,
     ) -> None:
         super().__init__()
+        self.adopt = adopt
         self.library = library
         self.case = case
         self.path = path
@@ -57,6 +66,7 @@ class Typing(App[None]):
             self.path,
             delay=self.delay,
             longest=self.longest,
+            adopt=self.adopt,
             on_error=self.errors.append,
         )
         self.query_one(Input).focus()
@@ -229,6 +239,55 @@ async def test_discard_puts_the_recovery_in_the_trash(tmp_path: Path) -> None:
         assert not saver.recovery_path.exists()
         [trashed] = store.trash_files(tmp_path)
         assert load_case(trashed).client.name == "Acmeabc"
+
+
+def _earlier(library: Path, case: Case, path: Path, name: str) -> Path:
+    """A recovery of ``path`` left from an earlier session (undecided), older than now."""
+    earlier = copy.deepcopy(case)
+    earlier.client.name = name
+    return recovery.write_recovery(earlier, library, path)
+
+
+@pytest.mark.parametrize("then", ["type", "save", "discard"])
+async def test_earlier_work_at_the_recovery_path_is_moved_aside_never_lost(
+    tmp_path: Path, then: str
+) -> None:
+    case, path = _saved(tmp_path)
+    earlier = _earlier(tmp_path, case, path, "Acme Earlier")
+    aside = earlier.with_name(f"{path.stem}-2.toml")
+    app = Typing(tmp_path, case, path, delay=0.01, longest=0.02)
+    async with app.run_test() as pilot:
+        saver = app.autosaver
+        if then == "type":
+            await pilot.press(*"xy")
+            await saver.flush()
+            assert load_case(earlier).client.name == "Acmexy"
+        elif then == "save":
+            await pilot.press("x")  # not written yet: the save comes first
+            store.save_case(case, path)
+            saver.saved(path)
+        else:
+            await pilot.press("x")
+            saver.discard()
+        await saver.wait()
+        assert load_case(aside).client.name == "Acme Earlier"
+        assert recovery.origin(aside) == path
+        await pilot.pause()
+        assert any("kept apart" in str(n.message) for n in app._notifications)
+    if then != "type":
+        assert not earlier.exists()
+
+
+async def test_a_restored_case_writes_over_the_file_it_came_from(tmp_path: Path) -> None:
+    case, path = _saved(tmp_path)
+    earlier = _earlier(tmp_path, case, path, "Acme Earlier")
+    case.client.name = "Acme Earlier"
+    app = Typing(tmp_path, case, path, delay=0.01, longest=0.02, adopt=True)
+    async with app.run_test() as pilot:
+        await pilot.press("!")
+        await app.autosaver.flush()
+    assert load_case(earlier).client.name == "Acme Earlier!"
+    assert recovery.recovery_files(tmp_path) == [earlier]
 
 
 async def test_nothing_is_written_after_stop(tmp_path: Path) -> None:

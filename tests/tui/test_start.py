@@ -329,6 +329,32 @@ async def test_another_cases_recovery_decided_later_leaves_the_case_open(
     assert recovery.recovery_path(sample_library, sample_library / other).exists()
 
 
+async def test_its_own_recovery_decided_later_is_never_overwritten(sample_library: Path) -> None:
+    path = with_recovery(sample_library, SAMPLE, "Piekarnia Odzyskana")
+    earlier = recovery.recovery_path(sample_library, path)
+    app = build_app(library=sample_library, open_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # decide later, then edit the case as saved
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        await pilot.press(*" Nowa")
+        await wizard.autosaver.flush()
+        assert "Earlier changes kept" in [n.title for n in app._notifications]
+        # Both pieces of work are there: the earlier one moved aside, unchanged.
+        found = {r.case.client.name: r.path for r in recovery.find_recoveries(sample_library)}
+        assert found == {
+            "Piekarnia Odzyskana": earlier.with_name(f"{path.stem}-2.toml"),
+            "Piekarnia Łódzka Nowa": earlier,
+        }
+        # Saving removes this session's copy only.
+        await pilot.press("ctrl+s")
+        await wizard.autosaver.wait()
+    assert not earlier.exists()
+    assert load_case(earlier.with_name(f"{path.stem}-2.toml")).client.name == "Piekarnia Odzyskana"
+
+
 def test_the_app_looks_for_recoveries_where_they_are_written(tmp_path: Path) -> None:
     from clientexit.tui.app import RECOVERY_FOLDER
 

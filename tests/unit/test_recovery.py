@@ -268,3 +268,22 @@ def test_restoring_and_saving_gives_the_recovered_case(library: Path, make_case:
     save_case(found.case, found.case_path or saved, touch=False)
     assert load_case(saved) == _edited(make_case)
     assert find_recoveries(library) == []  # now older than its case
+
+
+def test_set_aside_keeps_an_earlier_recovery_under_the_next_free_name(
+    tmp_path: Path, make_case: MakeCase
+) -> None:
+    case = make_case()
+    path = tmp_path / "acme.toml"
+    assert recovery.set_aside(recovery.recovery_path(tmp_path, path)) is None
+    first = recovery.write_recovery(case, tmp_path, path)
+    (first.parent / "acme-2.toml").write_text("taken", "utf-8")
+    then = time.time() - 600
+    os.utime(first, (then, then))
+    moved = recovery.set_aside(first)
+    assert moved == first.with_name("acme-3.toml")
+    assert not first.exists()
+    # The same file: its first line (which case it belongs to), its content and its date.
+    assert recovery.origin(moved) == path
+    assert moved.stat().st_mtime == pytest.approx(then)
+    assert recovery.read_recovery(moved).case == case

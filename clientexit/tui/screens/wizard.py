@@ -159,7 +159,7 @@ class WizardScreen(Screen[None]):
         self.leak_timer: Timer | None = None
         self.shown_states: list[StepState] = []
         self.shown_dates: tuple[object, ...] = ()
-        self.autosaver = Autosaver(self, library, case, path, key=recovery_key)
+        self.autosaver = Autosaver(self, library, case, path, key=recovery_key, adopt=recovered)
         """Keeps a recovery copy of what is typed, a second or two behind."""
 
     def compose(self) -> ComposeResult:
