@@ -690,20 +690,23 @@ def _head_names(library: Path, index: LibraryIndex, count: int) -> list[str] | N
 
 
 def iter_library_first(
-    library: Path, first: int, *, chunk: int = CHUNK
+    library: Path, first: int, *, whole: int = 0, chunk: int = CHUNK
 ) -> Iterator[tuple[Listing, int, int | None]]:
     """:func:`iter_library` for a screen that wants a few rows at once from a large library.
 
     The first piece holds ``first`` files found without listing the library or loading
     its whole index, and its total is None (not known yet). The pieces after it list
     the whole library as :func:`iter_library` does, less the files already given. A
-    library of fewer than ``first`` files comes as :func:`iter_library` gives it.
+    library of fewer than ``max(first, whole)`` files comes whole in the first piece,
+    as :func:`iter_library` gives it.
     """
-    index = LibraryIndex(library, head=first)
-    names = _head_names(library, index, first)
+    enough = max(first, whole)
+    index = LibraryIndex(library, head=enough)
+    names = _head_names(library, index, enough)
     if names is None:
-        yield from iter_library(library, chunk=first)
+        yield from iter_library(library, chunk=enough)
         return
+    names = names[:first]
     piece = Listing()
     fresh: dict[str, Read] = {}
     for name in names:

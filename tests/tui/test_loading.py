@@ -7,6 +7,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -53,7 +54,9 @@ def held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     go = threading.Event()
     real = store.iter_library_first
 
-    def pieces(library: Path, first: int) -> Iterator[tuple[Listing, int, int | None]]:
+    def pieces(
+        library: Path, first: int, *, whole: int = 0
+    ) -> Iterator[tuple[Listing, int, int | None]]:
         for number, piece in enumerate(real(library, 3, chunk=3)):
             if number == 1:
                 assert go.wait(10), "the test never let the library finish loading"
@@ -95,6 +98,32 @@ async def test_rows_come_at_once_and_the_rest_loads_with_progress(
         await settled(app, pilot)
         assert screen.sort_column == "ends"
         assert clients(app) == expected(sample_library, "ends")
+
+
+async def test_a_small_library_is_whole_on_the_first_frame(sample_library: Path) -> None:
+    # More cases than the table shows at 80x24, fewer than are read whole at once.
+    samples = sorted(sample_library.glob("*.toml"))
+    for number in range(library_screen.WHOLE_BELOW - 1 - len(samples)):
+        source = samples[number % len(samples)]
+        shutil.copy(source, sample_library / f"copy-{number}-{source.name}")
+    assert len(list(sample_library.glob("*.toml"))) > 24
+    app = build_app(library=sample_library)
+    first: list[list[str]] = []
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        if renderable is not None and isinstance(screen, LibraryScreen) and not first:
+            first.append(clients(app))
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # Every row is on the first frame, sorted, and nothing more was loaded after
+        # it: the rows of a small library never move as the rest of it arrives.
+        assert first == [expected(sample_library)]
+        assert not app.screen.query_one("#loading", Static).display
+        assert not [w for w in app.workers if w.group == "library-load"]
 
 
 async def test_sorting_anew_keeps_the_cursor(sample_library: Path) -> None:

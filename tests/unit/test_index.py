@@ -274,9 +274,18 @@ def _flatten(pieces: list[tuple[Listing, int, int | None]]) -> tuple[list[str], 
     return clients, problems
 
 
-def test_a_small_library_comes_first_as_a_whole_listing_does(filled: Path) -> None:
-    pieces = list(store.iter_library_first(filled, 5))
+@pytest.mark.parametrize(("first", "whole"), [(5, 0), (2, 5)])
+def test_a_small_library_comes_first_as_a_whole_listing_does(
+    filled: Path, first: int, whole: int
+) -> None:
+    pieces = list(store.iter_library_first(filled, first, whole=whole))
     assert [(done, total) for _, done, total in pieces] == [(4, 4)]
+    assert _flatten(pieces) == (["Acme", "Brio", "Cato"], ["broken.toml"])
+
+
+def test_a_library_as_large_as_whole_comes_in_pieces(filled: Path) -> None:
+    pieces = list(store.iter_library_first(filled, 2, whole=4))
+    assert [(done, total) for _, done, total in pieces] == [(2, None), (4, 4)]
     assert _flatten(pieces) == (["Acme", "Brio", "Cato"], ["broken.toml"])
 
 

@@ -39,6 +39,9 @@ table's heading, the upcoming panel (two lines at the least) and the footer."""
 MIN_FIRST_FILES = 8
 """Files read before the first frame, at the least; as many as the table has rows on
 a taller screen. A larger library goes on loading in a worker."""
+WHOLE_BELOW = 50
+"""A library of fewer files is read whole before the first frame (a few milliseconds),
+so its rows never move as the rest arrives."""
 REFRESH_EVERY = 0.5
 """Seconds between re-sorting the table while a large library loads."""
 HAND_OVER_EVERY = 0.25
@@ -208,7 +211,7 @@ class LibraryScreen(Screen[None]):
         first = max(self.app.size.height - CHROME_LINES, MIN_FIRST_FILES)
         total: int | None
         try:
-            pieces = iter_library_first(self.library, first)
+            pieces = iter_library_first(self.library, first, whole=WHOLE_BELOW)
             piece, done, total = next(pieces)
         except StoreError as error:
             self.notify(str(error), title="Cannot read the library", severity="error")
