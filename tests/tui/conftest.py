@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -47,15 +49,20 @@ def sample_names() -> list[str]:
 
 
 @pytest.fixture
-def snapshot_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def snapshot_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The sample cases in a library whose path is the same on every run.
 
-    The library path is shown on screen, so snapshots need it to be stable.
+    The library path is shown on screen, so snapshots need it to be stable. Two test
+    runs at once (two checkouts) would share it: each test holds a lock on it.
     """
-    library = Path(tempfile.gettempdir()) / "clientexit-snapshots" / "library"
-    if library.exists():
-        shutil.rmtree(library)
-    library.mkdir(parents=True, mode=0o700)
-    for sample in sorted(SAMPLES.glob("*.toml")):
-        shutil.copy(sample, library / sample.name)
-    return library
+    folder = Path(tempfile.gettempdir()) / "clientexit-snapshots"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    with (folder / "lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        library = folder / "library"
+        if library.exists():
+            shutil.rmtree(library)
+        library.mkdir(mode=0o700)
+        for sample in sorted(SAMPLES.glob("*.toml")):
+            shutil.copy(sample, library / sample.name)
+        yield library
