@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,8 @@ from textual.screen import Screen
 from clientexit.core.rules import Step
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from clientexit.core.model import Case
     from clientexit.core.recovery import Recovery
     from clientexit.tui.screens.wizard import WizardScreen
@@ -97,6 +100,35 @@ class ClientExitApp(App[None]):
             closing = getattr(self.screen, "path", None)
             return self.switch_screen(self.make_library(select=closing))
         return super().pop_screen()
+
+    def building_wizards(self) -> list[WizardScreen]:
+        """The wizards still making a step (see WizardScreen.steps_made)."""
+        # Not imported for this: a session that never opened a case has none.
+        wizard = sys.modules.get("clientexit.tui.screens.wizard")
+        if wizard is None:
+            return []
+        return [
+            screen
+            for screen in self.screen_stack
+            if isinstance(screen, wizard.WizardScreen) and screen.is_running
+        ]
+
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        # A wizard step being made in idle time is finished before the app ends: a step
+        # taken down half-mounted fails. The wizard runs the exit once it has made it.
+        for wizard in self.building_wizards():
+            if wizard.stop_building():
+                wizard.call_later(self.exit, result, return_code, message)
+                return
+        super().exit(result, return_code, message)
+
+    async def _shutdown(self) -> None:
+        # Also the way out of a test's app (not through exit): the same wait.
+        for wizard in self.building_wizards():
+            await wizard.steps_made()
+        await super()._shutdown()
 
     def pending_recoveries(self) -> list[Recovery]:
         """Recovery files with work in them; after a clean exit, one look at an empty folder

@@ -16,6 +16,7 @@ from clientexit.core.rules import Step
 from clientexit.tui.app import build_app
 from clientexit.tui.widgets.footer import StableFooter
 from clientexit.tui.widgets.steady import SteadyHeader, SteadyInput, SteadyTitle
+from clientexit.tui.widgets.step import StepPane
 
 
 def count_layouts(screen: Screen[Any], monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -126,14 +127,20 @@ async def test_typing_a_client_name_in_the_wizard_lays_out_nothing(
     path = Path(shutil.copy(source, tmp_path / source.name))
     app = build_app(library=tmp_path, open_path=path)
     async with app.run_test(size=(100, 30)) as pilot:
-        # Start-up over: the first field has the cursor and the footer shows its keys
-        # (the footer makes its keys once, after the first frame).
-        for _ in range(50):
-            if isinstance(app.focused, Input) and app.screen.query_one(StableFooter).shown_keys:
+        # Start-up over: the first field has the cursor, the footer shows its keys (made
+        # once, after the first frame) and the other steps are made (in idle time; each
+        # is laid out as it is mounted).
+        for _ in range(100):
+            screen = wizard(app)
+            if (
+                isinstance(app.focused, Input)
+                and screen.query_one(StableFooter).shown_keys
+                and not (screen.building or screen.mounting)
+            ):
                 break
             await pilot.pause()
         await pilot.pause()
-        screen = wizard(app)
+        assert len(screen.query(StepPane)) == len(Step)
         assert screen.current is Step.CONTRACT
         field = app.focused
         assert isinstance(field, SteadyInput) and field.id == "client-name"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+from contextlib import suppress
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +56,9 @@ STEP_HEADINGS: dict[Step, str] = {
 """The step list's names; the same as each pane's ``heading`` (a test keeps them so)."""
 LEAK_CHECK_PAUSE = 0.4
 """Seconds of no typing before the readiness list scans the documents for private notes."""
+BUILD_AHEAD = True
+"""Whether the steps not shown yet are made in idle time after the wizard's first frame
+(tests that count layouts turn it off); otherwise each is made on its first visit."""
 
 
 def pane_class(step: Step) -> type[StepPane]:
@@ -157,6 +162,15 @@ class WizardScreen(Screen[None]):
         """Counts edits, so a step shown again is refreshed only when the case changed."""
         self.shown_revision: dict[Step, int] = {}
         self.leak_timer: Timer | None = None
+        self.mounting: dict[Step, AwaitMount] = {}
+        """Panes mounted and not filled from the case yet."""
+        self.all_made = asyncio.Event()
+        """Set while no pane is being mounted (see steps_made)."""
+        self.all_made.set()
+        self.building = False
+        """Whether steps are being made in idle time (one at a time, after each frame)."""
+        self.closing = False
+        """Set when the wizard is about to close: no step is made from then on."""
         self.shown_states: list[StepState] = []
         self.shown_dates: tuple[object, ...] = ()
         self.autosaver = Autosaver(self, library, case, path, key=recovery_key, adopt=recovered)
@@ -189,6 +203,13 @@ class WizardScreen(Screen[None]):
         self.call_after_refresh(self.focus_first_field)
         self.leak_timer = self.set_timer(LEAK_CHECK_PAUSE, self.check_leaks)
         self.call_after_refresh(self.hold_still)
+
+    def on_screen_resume(self) -> None:
+        # Shown (not merely mounted under a rehearsal or a question): the other steps
+        # are made while the user reads this one, after its frame.
+        if BUILD_AHEAD and not self.building and not self.closing:
+            self.building = True
+            self.call_after_refresh(self.build_next_step)
 
     # -- state ---------------------------------------------------------------
 
@@ -244,23 +265,52 @@ class WizardScreen(Screen[None]):
             self.pane(self.current).refresh_from_case()
             self.shown_revision[self.current] = self.revision
 
+    def make_pane(self, step: Step) -> AwaitMount:
+        """Make and mount a step's pane, hidden; it is filled from the case once mounted."""
+        pane = pane_class(step)(self.case, id=step.value)
+        pane.display = False
+        mounted = self.query_one(ContentSwitcher).mount(pane)
+        self.mounting[step] = mounted
+        self.all_made.clear()
+        self.call_later(self.first_visit, mounted, step)
+        return mounted
+
+    def build_next_step(self) -> None:
+        """Make the next step not made yet (in step order from the one shown), then come
+        back after the next frame for the one after: one pane per idle moment, so a key
+        pressed meanwhile waits for one pane at most."""
+        if self.mounting:
+            return  # a step is being made: this comes back when it is
+        if self.closing or not self.is_current:
+            self.building = False  # resumed when the wizard is shown again (or not at all)
+            return
+        steps = list(Step)
+        here = steps.index(self.current)
+        missing = [step for step in steps[here:] + steps[:here] if not self.has_pane(step)]
+        if not missing:
+            self.building = False
+            return
+        self.make_pane(missing[0])
+
     def show_step(self, step: Step) -> AwaitMount | None:
-        """Show a step; on its first visit its pane is made and mounted (returned to await)."""
+        """Show a step; if its pane is not made (or filled) yet, the mount is returned to await."""
+        first = step not in self.visited
         self.visited.add(step)
         switcher = self.query_one(ContentSwitcher)
-        mounted = None
-        if not switcher.query_children(f"#{step.value}"):
-            pane = pane_class(step)(self.case, id=step.value)
-            pane.display = False
-            mounted = switcher.mount(pane)
-            self.call_later(self.first_visit, mounted, step)
+        mounted = self.mounting.get(step)
+        if mounted is None and not switcher.query_children(f"#{step.value}"):
+            mounted = self.make_pane(step)
         switcher.current = step.value
         if mounted is None:
             pane = self.pane(step)
             # Shown again with the case unchanged since: what it shows is still right.
             if self.shown_revision.get(step) != self.revision:
-                pane.refresh_from_case()
+                if first:  # made in idle time: filled anew, as a first visit fills it
+                    pane.load()
+                else:
+                    pane.refresh_from_case()
                 self.shown_revision[step] = self.revision
+            pane.shown()
             pane.scroll_home(animate=False)
         self.refresh_steps()
         self.query_one(StepList).highlighted = list(Step).index(step)
@@ -268,10 +318,35 @@ class WizardScreen(Screen[None]):
 
     async def first_visit(self, mounted: AwaitMount, step: Step) -> None:
         await mounted
-        if step not in self.shown_revision:  # not filled yet by run_on_pane
+        self.fill(step)
+        del self.mounting[step]
+        if not self.mounting:
+            self.all_made.set()
+        self.hold_still()
+        if self.building and not self.closing:
+            self.call_after_refresh(self.build_next_step)
+
+    def stop_building(self) -> bool:
+        """Make no more steps in idle time; whether one is still being made."""
+        self.closing = True
+        self.building = False
+        return not self.all_made.is_set()
+
+    async def steps_made(self) -> None:
+        """Make no more steps, and wait until the one being made (if any) is made and filled.
+
+        Called before the wizard is taken down (closing it, quitting): a step taken down
+        while it is being mounted fails, its widgets looking for children already gone.
+        """
+        if self.stop_building() and self.is_running:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.all_made.wait(), timeout=5)
+
+    def fill(self, step: Step) -> None:
+        """Fill a step's new pane from the case, unless that is done already."""
+        if step not in self.shown_revision:
             self.pane(step).load()
             self.shown_revision[step] = self.revision
-        self.hold_still()
 
     def hold_still(self) -> None:
         """Keep the collector off what exists now (the steps made so far) until the wizard closes.
@@ -290,7 +365,7 @@ class WizardScreen(Screen[None]):
     def run_on_pane(self, step: Step, action: str, *args: object) -> None:
         """Run one of a step's actions from anywhere (the palette): the step is shown,
         and made first if it has not been visited yet."""
-        if self.has_pane(step):
+        if self.has_pane(step) and step not in self.mounting:
             if self.current is not step:
                 self.open_step(step)
             getattr(self.pane(step), action)(*args)
@@ -300,7 +375,8 @@ class WizardScreen(Screen[None]):
         self.call_later(self.focus_when_mounted, mounted)
 
         async def when_mounted() -> None:
-            await self.first_visit(mounted, step)
+            await mounted
+            self.fill(step)
             getattr(self.pane(step), action)(*args)
 
         self.call_later(when_mounted)
@@ -386,7 +462,10 @@ class WizardScreen(Screen[None]):
 
     def action_save(self) -> bool:
         """Save now; returns whether the case is safely on disk."""
-        invalid = [label for pane in self.query(StepPane) for label in pane.invalid_fields]
+        # A step still being made is filled from the case once made: nothing typed in it.
+        being_made = {step.value for step in self.mounting}
+        made = [pane for pane in self.query(StepPane) if pane.id not in being_made]
+        invalid = [label for pane in made for label in pane.invalid_fields]
         try:
             if self.path is None:
                 self.path = save_new(self.case, self.library)
@@ -419,6 +498,7 @@ class WizardScreen(Screen[None]):
                 return
             if answer == "discard":
                 self.discard_changes()
+        await self.steps_made()
         self.dismiss()
 
     def discard_changes(self) -> None:

@@ -69,6 +69,9 @@ class StepPane(VerticalScroll):
     def refresh_from_case(self) -> None:
         """Update what is derived from the case (dates, warnings, previews)."""
 
+    def shown(self) -> None:
+        """The step is being shown again: bring up to date what it left until then."""
+
     @property
     def invalid_fields(self) -> list[str]:
         """Labels of the linked fields whose text is not a valid value right now."""

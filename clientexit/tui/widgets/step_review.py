@@ -163,6 +163,8 @@ class ReviewStep(StepPane):
     def __init__(self, case: Case, *, id: str | None = None) -> None:
         super().__init__(case, id=id)
         self.shown_findings: list[Finding] = []
+        self.status_behind = False
+        """The wizard was saved or edited while this step was hidden: its status is old."""
         self.sources: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -204,7 +206,19 @@ class ReviewStep(StepPane):
 
     def on_mount(self) -> None:
         # The wizard retitles itself on every save and edit: follow it to keep "saved" honest.
-        self.watch(self.screen, "sub_title", self.show_status, init=False)
+        self.watch(self.screen, "sub_title", self.status_changed, init=False)
+
+    def status_changed(self) -> None:
+        # Hidden (made ahead, or another step shown), the status waits until the step is
+        # shown: updating it would lay out the whole screen on the key that saved or edited.
+        if self.display:
+            self.show_status()
+        else:
+            self.status_behind = True
+
+    def shown(self) -> None:
+        if self.status_behind:
+            self.show_status()
 
     # -- showing the case --------------------------------------------------------
 
@@ -270,6 +284,7 @@ class ReviewStep(StepPane):
             checklist.highlighted = min(highlighted or 0, len(found) - 1)
 
     def show_status(self) -> None:
+        self.status_behind = False
         status = self.case.status
         path: Path | None = getattr(self.screen, "path", None)
         dirty: bool = getattr(self.screen, "dirty", True)
