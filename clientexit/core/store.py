@@ -596,10 +596,20 @@ def _read_in_workers(paths: list[Path]) -> list[Read] | None:
     if len(paths) < PARALLEL_MIN or workers < 2 or not _can_fork():
         return None
     import multiprocessing
+    import signal
 
     chunks = [paths[i : i + PARALLEL_CHUNK] for i in range(0, len(paths), PARALLEL_CHUNK)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
+        # Forked with Ctrl-C ignored, so that a worker interrupted before its own
+        # set-up has run is as quiet as one after (the parent's handler comes back
+        # at once; this is its only thread, see _can_fork).
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers, _worker_start)
+        finally:
+            if handler is not None:
+                signal.signal(signal.SIGINT, handler)
+        with pool:
             return [read for reads in pool.imap(_read_chunk, chunks) for read in reads]
     except OSError:
         return None  # no processes to be had (a limit, no memory): read them here

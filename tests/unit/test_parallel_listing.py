@@ -261,15 +261,29 @@ def slow(path):
     time.sleep(0.5)
     return real(path)
 store._load_summary = slow
+if len(sys.argv) > 3:  # every worker but the first is still setting up when Ctrl-C comes
+    setup = store._worker_start
+    def late_start():
+        try:
+            open(sys.argv[3], "x").close()
+        except FileExistsError:
+            time.sleep(2)
+        setup()
+    store._worker_start = late_start
 sys.exit(cli.main(["--home", sys.argv[1], "list", "--json"]))
 """
 
 
-def test_ctrl_c_ends_a_parallel_listing_quietly(mixed: Path, tmp_path: Path) -> None:
-    """As in a terminal, the interrupt reaches every process: no worker prints a traceback."""
+@pytest.mark.parametrize("setting_up", [False, True])
+def test_ctrl_c_ends_a_parallel_listing_quietly(
+    mixed: Path, tmp_path: Path, setting_up: bool
+) -> None:
+    """As in a terminal, the interrupt reaches every process: no worker prints a
+    traceback, not even one interrupted before its own set-up has run."""
     started = tmp_path / "started"
+    first = [str(tmp_path / "first")] if setting_up else []
     process = subprocess.Popen(
-        [sys.executable, "-c", _INTERRUPTED, str(mixed), str(started)],
+        [sys.executable, "-c", _INTERRUPTED, str(mixed), str(started), *first],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
