@@ -16,6 +16,7 @@ from textual.widgets import Static
 from clientexit.core import rules, store
 from clientexit.core.rules import Step
 from clientexit.core.store import INDEX_NAME, Listing
+from clientexit.core.validate import load_case
 from clientexit.tui.app import ClientExitApp, build_app
 from clientexit.tui.screens import library as library_screen
 from clientexit.tui.screens import wizard as wizard_module
@@ -101,13 +102,17 @@ async def test_rows_come_at_once_and_the_rest_loads_with_progress(
         assert clients(app) == expected(sample_library, "ends")
 
 
+def grow(library: Path, count: int) -> None:
+    """Copies of the library's cases until it holds ``count`` of them."""
+    samples = sorted(library.glob("*.toml"))
+    for number in range(count - len(samples)):
+        source = samples[number % len(samples)]
+        shutil.copy(source, library / f"copy-{number:03}-{source.name}")
+
+
 async def test_a_small_library_is_whole_on_the_first_frame(sample_library: Path) -> None:
     # More cases than the table shows at 80x24, fewer than are read whole at once.
-    samples = sorted(sample_library.glob("*.toml"))
-    for number in range(library_screen.WHOLE_BELOW - 1 - len(samples)):
-        source = samples[number % len(samples)]
-        shutil.copy(source, sample_library / f"copy-{number}-{source.name}")
-    assert len(list(sample_library.glob("*.toml"))) > 24
+    grow(sample_library, library_screen.WHOLE_BELOW - 1)
     app = build_app(library=sample_library)
     first: list[list[str]] = []
     original = app._display
@@ -125,6 +130,34 @@ async def test_a_small_library_is_whole_on_the_first_frame(sample_library: Path)
         assert first == [expected(sample_library)]
         assert not app.screen.query_one("#loading", Static).display
         assert not [w for w in app.workers if w.group == "library-load"]
+
+
+async def test_the_cursor_goes_back_to_its_case_when_a_large_library_is_read_again(
+    sample_library: Path,
+) -> None:
+    grow(sample_library, library_screen.WHOLE_BELOW + 30)
+    app = build_app(library=sample_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        # The last row: a case the first screenful of a new reading does not hold.
+        await pilot.press("end")
+        chosen = screen.selected_path
+        assert chosen is not None
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, WizardScreen)
+        await pilot.press("escape")  # back: the library is read again
+        await settled(app, pilot)
+        assert app.screen is screen
+        assert screen.selected_path == chosen
+        # A duplicate gets the cursor, however late its row comes in.
+        await pilot.press("c")
+        await settled(app, pilot)
+        copy = screen.selected_path
+        assert copy is not None and copy != chosen
+        assert load_case(copy).client.name == load_case(chosen).client.name
 
 
 async def test_sorting_anew_keeps_the_cursor(sample_library: Path) -> None:

@@ -206,6 +206,10 @@ class LibraryScreen(Screen[None]):
         Files unchanged since last time come from the library's index, unread.
         """
         self.loads += 1
+        if self.select is None:
+            # Read anew, the case under the cursor may come in a later piece: the
+            # cursor goes back to it then (unless the user moves it first).
+            self.select = self.selected_path
         self.listing = Listing()
         # Enough files to fill the table's first screen, found without listing them all.
         first = max(self.app.size.height - CHROME_LINES, MIN_FIRST_FILES)
@@ -273,11 +277,14 @@ class LibraryScreen(Screen[None]):
 
     def refresh_table(self, keep: Path | None = None) -> None:
         """Filter and sort the cases into the table, the cursor staying on ``keep``
-        (by default the case selected now)."""
+        (by default the case selected now). A ``keep`` whose row has not been read yet
+        gets the cursor when it is (see ``select``)."""
         table = self.query_one("#cases", CaseTable)
-        if keep is None and self.select is not None:
+        if keep is not None:
+            self.select = keep
+        elif self.select is not None:
             keep = self.select
-        elif keep is None and table.row_count:
+        elif table.row_count:
             keep = self.selected_path
         words = self.query_one("#filter", Input).value
         cases = self.listing.cases
