@@ -193,14 +193,17 @@ class Autosaver:
         if moved is not None:
             self._tell(
                 f"Unsaved changes from an earlier session of this case were in its "
-                f"recovery file; they are kept apart, in {moved}."
+                f"recovery file; they are kept apart, in {moved}.",
+                title="Earlier changes kept",
+                timeout=12,
             )
 
-    def _tell(self, message: str) -> None:
+    def _tell(self, message: str, **options: Any) -> None:
+        """Show a notice through the owner (the wizard), if it can show one."""
         notify = getattr(self.owner, "notify", None)
         if notify is not None:
             with contextlib.suppress(Exception):
-                notify(message, title="Earlier changes kept", timeout=12)
+                notify(message, **options)
 
     def _cancel(self) -> None:
         if self._timer is not None:
@@ -222,7 +225,4 @@ class Autosaver:
         if self.on_error is not None:
             self.on_error(message)
             return
-        notify = getattr(self.owner, "notify", None)
-        if notify is not None:
-            with contextlib.suppress(Exception):
-                notify(message, title="Autosave failed", severity="warning", timeout=10)
+        self._tell(message, title="Autosave failed", severity="warning", timeout=10)
