@@ -162,22 +162,20 @@ class ScriptBar(Widget):
 
     def show(self, done: int, total: int) -> None:
         """Show ``done`` of ``total`` lines as done; repainted only if that moves the bar."""
-        width = self.size.width
-        if (self.halves(width, self.done, self.total) != self.halves(width, done, total)) or (
-            (self.done >= self.total) != (done >= total)
-        ):
+        total = max(total, 1)
+        if self.looks(done, total) != self.looks(self.done, self.total):
             self.refresh()
-        self.done, self.total = done, max(total, 1)
+        self.done, self.total = done, total
 
-    @staticmethod
-    def halves(width: int, done: int, total: int) -> int:
-        """How many half cells of a bar ``width`` cells wide are filled."""
-        return min(max(done, 0) * 2 * width // max(total, 1), 2 * width)
+    def looks(self, done: int, total: int) -> tuple[int, int, bool]:
+        """What the bar shows for ``done`` of ``total``: its width, the half cells
+        filled, and whether it is complete."""
+        width = self.size.width
+        halves = min(max(done, 0) * 2 * width // total, 2 * width)
+        return width, halves, done >= total
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        complete = self.done >= self.total
-        key = (width, self.halves(width, self.done, self.total), complete)
+        key = self.looks(self.done, self.total)
         if self.drawn is None or self.drawn[0] != key:
             self.drawn = key, self.bar(*key)
         return self.drawn[1]
