@@ -298,7 +298,7 @@ class WizardScreen(Screen[None]):
         self.visited.add(step)
         switcher = self.query_one(ContentSwitcher)
         mounted = self.mounting.get(step)
-        if mounted is None and not switcher.query_children(f"#{step.value}"):
+        if mounted is None and not self.has_pane(step):
             mounted = self.make_pane(step)
         switcher.current = step.value
         if mounted is None:
