@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from clientexit.core.rules import Step
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from textual.dom import DOMNode
 
     from clientexit.core.model import Case
     from clientexit.core.recovery import Recovery
@@ -57,6 +59,8 @@ class ClientExitApp(App[None]):
         self.wizard_below: Callable[[], WizardScreen] | None = None
         """Makes the wizard of `rehearse` and puts it under the rehearsal (until done)."""
         self.editor_runner: Callable[[list[str]], int] = self.run_editor_suspended
+        self.exit_after_mounts: asyncio.Task[None] | None = None
+        """Exits the app once nothing is being mounted any more (see exit)."""
         """Runs the user's editor on a file and returns its exit status; tests replace it."""
         # The user's look is applied here, before the first frame is drawn.
         self.apply_settings()
@@ -116,19 +120,53 @@ class ClientExitApp(App[None]):
     def exit(
         self, result: None = None, return_code: int = 0, message: RenderableType | None = None
     ) -> None:
-        # A wizard step being made in idle time is finished before the app ends: a step
-        # taken down half-mounted fails. The wizard runs the exit once it has made it.
-        for wizard in self.building_wizards():
-            if wizard.stop_building():
-                wizard.call_later(self.exit, result, return_code, message)
-                return
+        # Textual mounts nothing once the app is exiting: a widget being composed then is
+        # left without its children and fails in its mount handler (a traceback on the
+        # way out). What is being mounted (a step made ahead, the wizard put under the
+        # rehearsal of `rehearse`) is finished first, then the app exits.
+        building = [wizard for wizard in self.building_wizards() if wizard.stop_building()]
+        if building or self.still_mounting():
+            if self.exit_after_mounts is None:
+                self.exit_after_mounts = asyncio.create_task(
+                    self.exit_when_mounted(result, return_code, message)
+                )
+            return
+        super().exit(result, return_code, message)
+
+    async def exit_when_mounted(
+        self, result: None, return_code: int, message: RenderableType | None
+    ) -> None:
+        await self.mounts_finished()
         super().exit(result, return_code, message)
 
     async def _shutdown(self) -> None:
         # Also the way out of a test's app (not through exit): the same wait.
+        await self.mounts_finished()
+        await super()._shutdown()
+
+    def still_mounting(self) -> list[DOMNode]:
+        """The widgets whose mounting has started and not finished."""
+        return [
+            widget
+            for widget in self._registry
+            if not widget._mounted_event.is_set()
+            and widget._task is not None
+            and not widget._task.done()
+        ]
+
+    async def mounts_finished(self, timeout: float = 5.0) -> None:
+        """Wait until no wizard is making a step and no widget is still being mounted
+        (``timeout`` seconds at most)."""
         for wizard in self.building_wizards():
             await wizard.steps_made()
-        await super()._shutdown()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        # Mounting one widget mounts others: looked at again until none is left.
+        while (pending := self.still_mounting()) and (left := deadline - loop.time()) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    asyncio.gather(*(widget._mounted_event.wait() for widget in pending)), left
+                )
 
     def pending_recoveries(self) -> list[Recovery]:
         """Recovery files with work in them; after a clean exit, one look at an empty folder

@@ -376,3 +376,18 @@ def test_opening_on_the_contract_step_loads_no_text_area_or_template_engine() ->
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("leave", ["quit", "test end"])
+async def test_rehearse_closed_while_its_wizard_is_put_under_it(
+    sample_library: Path, leave: str
+) -> None:
+    # The wizard goes under the rehearsal just after the first frame; closing the app
+    # then took it down half-mounted (its rehearsal history failed in its mount handler).
+    app = build_app(library=sample_library, rehearse=sample_library / SAMPLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.wizard_below is None, tries=200)
+        if leave == "quit":
+            app.exit()
+            await settle(pilot, lambda: app.return_code == 0)
+    # An error in a mount handler on the way out would have been raised by run_test.
