@@ -32,6 +32,7 @@ Rich, JSON and the core are imported by the commands that use them.
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import sys
 from pathlib import Path
@@ -448,17 +449,26 @@ def _run_app(
     rehearse: Path | None = None,
 ) -> int:
     library = _library(args)
+    # Start-up makes tens of thousands of objects that live as long as the app
+    # (modules, classes, parsed styles), and the garbage collector would walk them
+    # again and again before the first frame: one full collection there took 30-40 ms.
+    # It is off until that frame; then the app freezes what start-up made and turns
+    # it back on (ClientExitApp.start_collecting).
+    gc.disable()
     try:
-        # Here, not at the top: Textual is only loaded when the app is wanted.
-        from clientexit.tui.app import build_app
-    except ImportError as error:
-        print(APP_MISSING, file=sys.stderr)
-        if error.name not in ("clientexit.tui", "clientexit.tui.app", None):
-            # Something the app needs is missing: say what, to help fix the build.
-            print(f"{PROG}: ({error})", file=sys.stderr)
-        return 1
-    app = build_app(library=library, open_path=open_path, new=new, rehearse=rehearse)
-    app.run()
+        try:
+            # Here, not at the top: Textual is only loaded when the app is wanted.
+            from clientexit.tui.app import build_app
+        except ImportError as error:
+            print(APP_MISSING, file=sys.stderr)
+            if error.name not in ("clientexit.tui", "clientexit.tui.app", None):
+                # Something the app needs is missing: say what, to help fix the build.
+                print(f"{PROG}: ({error})", file=sys.stderr)
+            return 1
+        app = build_app(library=library, open_path=open_path, new=new, rehearse=rehearse)
+        app.run()
+    finally:
+        gc.enable()  # an app that ended before its first frame
     code = getattr(app, "return_code", 0)
     return code if isinstance(code, int) else 0
 

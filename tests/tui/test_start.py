@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -376,6 +377,52 @@ def test_opening_on_the_contract_step_loads_no_text_area_or_template_engine() ->
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+# -- the garbage collector ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start", ["library", "open", "rehearse"])
+async def test_the_collector_comes_back_on_after_the_first_frame(
+    sample_library: Path, start: str
+) -> None:
+    # The command line starts the app with the collector off (test_cli checks that);
+    # the app turns it on after its first frame, with what start-up made frozen.
+    path = sample_library / SAMPLE
+    app = build_app(
+        library=sample_library,
+        open_path=path if start == "open" else None,
+        rehearse=path if start == "rehearse" else None,
+    )
+    collecting: list[bool] = []
+    original = app._display
+
+    def display(screen: Screen[Any], renderable: Any) -> None:
+        if renderable is not None and type(screen) is not Screen:
+            collecting.append(gc.isenabled())
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, gc.isenabled)
+            assert collecting[0] is False  # the first frame was drawn with it off
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_the_collector_is_left_alone_when_it_was_on(sample_library: Path) -> None:
+    app = build_app(library=sample_library)
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await settle(pilot, lambda: rows(app) > 0)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == frozen
 
 
 @pytest.mark.parametrize("leave", ["quit", "test end"])

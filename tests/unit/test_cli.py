@@ -7,6 +7,7 @@ that no traceback ever reaches the user.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -597,6 +598,29 @@ def test_open_and_rehearse(run: Run, fake_app: list[FakeApp], case_file: Path) -
     assert opened.kwargs["rehearse"] is None
     assert rehearsing.kwargs["rehearse"] == case_file
     assert rehearsing.kwargs["library"] == Path("lib")
+
+
+def test_the_app_starts_with_the_garbage_collector_off(
+    run: Run, fake_app: list[FakeApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Off while the app starts (the app turns it on after its first frame), and on
+    # again however the app ends.
+    seen: list[bool] = []
+    monkeypatch.setattr(FakeApp, "run", lambda self: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    assert run("--home", "lib")[0] == 0
+    assert seen == [False]
+    assert gc.isenabled()
+
+    def crash(self: FakeApp) -> None:
+        seen.append(gc.isenabled())
+        raise RuntimeError("the app failed")
+
+    monkeypatch.setattr(FakeApp, "run", crash)
+    with pytest.raises(RuntimeError):
+        run("--home", "lib")
+    assert seen == [False, False]
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize("command", ["open", "rehearse"])
