@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.messages import ExitApp
 from textual.screen import Screen
 
 from clientexit.core.rules import Step
@@ -61,7 +62,7 @@ class ClientExitApp(App[None]):
         """Makes the wizard of `rehearse` and puts it under the rehearsal (until done)."""
         self.editor_runner: Callable[[list[str]], int] = self.run_editor_suspended
         self.exit_after_mounts: asyncio.Task[None] | None = None
-        """Exits the app once nothing is being mounted any more (see exit)."""
+        """Exits the app once nothing is being mounted any more (see after_mounts)."""
         """Runs the user's editor on a file and returns its exit status; tests replace it."""
         # The user's look is applied here, before the first frame is drawn.
         self.apply_settings()
@@ -121,24 +122,41 @@ class ClientExitApp(App[None]):
     def exit(
         self, result: None = None, return_code: int = 0, message: RenderableType | None = None
     ) -> None:
-        # Textual mounts nothing once the app is exiting: a widget being composed then is
-        # left without its children and fails in its mount handler (a traceback on the
-        # way out). What is being mounted (a step made ahead, the wizard put under the
-        # rehearsal of `rehearse`) is finished first, then the app exits.
-        building = [wizard for wizard in self.building_wizards() if wizard.stop_building()]
-        if building or self.still_mounting():
-            if self.exit_after_mounts is None:
-                self.exit_after_mounts = asyncio.create_task(
-                    self.exit_when_mounted(result, return_code, message)
-                )
-            return
-        super().exit(result, return_code, message)
+        if not self.after_mounts(
+            lambda: super(ClientExitApp, self).exit(result, return_code, message)
+        ):
+            super().exit(result, return_code, message)
 
-    async def exit_when_mounted(
-        self, result: None, return_code: int, message: RenderableType | None
-    ) -> None:
+    @on(ExitApp)
+    def exit_requested(self, message: ExitApp) -> None:
+        # How the served app's driver quits it (on the server's word, or a signal): the
+        # message itself, not through exit. The same wait; Textual's own handler (App's)
+        # runs after this one unless it is prevented.
+        if self.after_mounts(lambda: self.post_message(ExitApp())):
+            message.prevent_default()
+
+    def after_mounts(self, then: Callable[[], object]) -> bool:
+        """Before the app exits: if anything is still being mounted, ``then`` is run
+        once it is (five seconds at most), and this says so; else False.
+
+        Textual mounts nothing once the app is exiting (exit) or its message loop has
+        ended (ExitApp), and takes its screens down child first: a widget being
+        composed then is left without its children and fails in its mount handler (a
+        traceback on the way out). Both happened: a step made ahead when the served
+        app was told to quit, and the wizard put under the rehearsal of `rehearse`
+        when the app was closed at once.
+        """
+        if self.exit_after_mounts is not None:
+            return not self.exit_after_mounts.done()  # waited once already: not again
+        building = [wizard for wizard in self.building_wizards() if wizard.stop_building()]
+        if not (building or self.still_mounting()):
+            return False
+        self.exit_after_mounts = asyncio.create_task(self.run_after_mounts(then))
+        return True
+
+    async def run_after_mounts(self, then: Callable[[], object]) -> None:
         await self.mounts_finished()
-        super().exit(result, return_code, message)
+        then()
 
     async def _shutdown(self) -> None:
         # Also the way out of a test's app (not through exit): the same wait.

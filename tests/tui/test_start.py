@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.messages import ExitApp
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -425,7 +426,7 @@ async def test_the_collector_is_left_alone_when_it_was_on(sample_library: Path) 
         assert gc.get_freeze_count() == frozen
 
 
-@pytest.mark.parametrize("leave", ["quit", "test end"])
+@pytest.mark.parametrize("leave", ["quit", "told to quit", "test end"])
 async def test_rehearse_closed_while_its_wizard_is_put_under_it(
     sample_library: Path, leave: str
 ) -> None:
@@ -437,4 +438,7 @@ async def test_rehearse_closed_while_its_wizard_is_put_under_it(
         if leave == "quit":
             app.exit()
             await settle(pilot, lambda: app.return_code == 0)
+        elif leave == "told to quit":  # as the served app's driver does it
+            app.post_message(ExitApp())
+            await settle(pilot, lambda: not app.is_running)
     # An error in a mount handler on the way out would have been raised by run_test.

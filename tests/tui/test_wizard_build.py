@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.messages import ExitApp
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 
@@ -169,6 +170,23 @@ async def test_quitting_while_a_step_is_made(tmp_path: Path) -> None:
         # The step was finished (and filled), then the app ended; nothing more was made.
         assert screen.closing and step not in screen.mounting
     assert app.return_code == 0
+
+
+@pytest.mark.parametrize("step", [Step.TONE, Step.REVIEW])
+async def test_told_to_quit_while_a_step_is_made(tmp_path: Path, step: Step) -> None:
+    # The served app's driver quits it with the message itself, not through exit().
+    # The Tone step's language Select failed in its mount handler then (its label gone).
+    app = build_app(library=tmp_path, open_path=sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await first_wizard(app)
+        await while_making(screen, step)
+        app.post_message(ExitApp())
+        for _ in range(300):
+            if not app.is_running:
+                break
+            await pilot.pause(0.01)
+        assert not app.is_running
+        assert screen.closing and step not in screen.mounting
 
 
 async def test_a_test_ending_while_a_step_is_made(tmp_path: Path) -> None:
