@@ -56,11 +56,10 @@ STEP_HEADINGS: dict[Step, str] = {
 """The step list's names; the same as each pane's ``heading`` (a test keeps them so)."""
 LEAK_CHECK_PAUSE = 0.4
 """Seconds of no typing before the readiness list scans the documents for private notes."""
-BUILD_AHEAD = False
+BUILD_AHEAD = True
 """Whether the steps not shown yet are made in idle time after the wizard's first frame;
-otherwise each is made on its first visit. Off: when the served app (`clientexit
-serve`) is told to quit while a step is being made, that step's widgets can still be
-mounting as the app is taken down, which fails (seen in the browser test)."""
+otherwise each is made on its first visit. Quitting while one is being made waits for
+it (see ClientExitApp.after_mounts)."""
 
 
 def pane_class(step: Step) -> type[StepPane]:
@@ -185,7 +184,8 @@ class WizardScreen(Screen[None]):
                 yield StepList(id="steps")
                 yield Static("", id="dates")
             with ContentSwitcher(id="step-body", initial=self.start.value):
-                # Only the step it opens on: the others are made on their first visit.
+                # Only the step it opens on: the others are made after the first frame
+                # (BUILD_AHEAD) or on their first visit.
                 yield pane_class(self.start)(self.case, id=self.start.value)
         yield StableFooter(compact=True)
 
@@ -361,7 +361,7 @@ class WizardScreen(Screen[None]):
         gc.freeze()
 
     def has_pane(self, step: Step) -> bool:
-        """Whether the step's pane has been made (steps are made on their first visit)."""
+        """Whether the step's pane has been made yet."""
         return bool(self.query_one(ContentSwitcher).query_children(f"#{step.value}"))
 
     def run_on_pane(self, step: Step, action: str, *args: object) -> None:
