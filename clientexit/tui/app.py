@@ -61,9 +61,9 @@ class ClientExitApp(App[None]):
         self.wizard_below: Callable[[], WizardScreen] | None = None
         """Makes the wizard of `rehearse` and puts it under the rehearsal (until done)."""
         self.editor_runner: Callable[[list[str]], int] = self.run_editor_suspended
+        """Runs the user's editor on a file and returns its exit status; tests replace it."""
         self.exit_after_mounts: asyncio.Task[None] | None = None
         """Exits the app once nothing is being mounted any more (see after_mounts)."""
-        """Runs the user's editor on a file and returns its exit status; tests replace it."""
         # The user's look is applied here, before the first frame is drawn.
         self.apply_settings()
 
@@ -176,10 +176,11 @@ class ClientExitApp(App[None]):
     async def mounts_finished(self, timeout: float = 5.0) -> None:
         """Wait until no wizard is making a step and no widget is still being mounted
         (``timeout`` seconds at most)."""
-        for wizard in self.building_wizards():
-            await wizard.steps_made()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        for wizard in self.building_wizards():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wizard.steps_made(), max(deadline - loop.time(), 0))
         # Mounting one widget mounts others: looked at again until none is left.
         while (pending := self.still_mounting()) and (left := deadline - loop.time()) > 0:
             with contextlib.suppress(TimeoutError):
