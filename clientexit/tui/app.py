@@ -260,8 +260,9 @@ class ClientExitApp(App[None]):
 
         The command line runs the app with the collector off until its first frame
         (see ``clientexit.cli._run_app``). What exists then lives as long as the app:
-        it is frozen (``gc.freeze``), so later full collections skip it. The few
-        cycles start-up left behind (well under 1 MiB) are kept with it.
+        it is frozen (``gc.freeze``), so later full collections skip it, until a
+        wizard closes (that thaws everything, so that its widgets can be collected).
+        The few cycles start-up left behind (well under 1 MiB) are kept with it.
         """
         if not gc.isenabled():
             gc.freeze()
