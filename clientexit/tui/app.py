@@ -107,8 +107,9 @@ class ClientExitApp(App[None]):
             return self.switch_screen(self.make_library(select=closing))
         return super().pop_screen()
 
-    def building_wizards(self) -> list[WizardScreen]:
-        """The wizards still making a step (see WizardScreen.steps_made)."""
+    def open_wizards(self) -> list[WizardScreen]:
+        """The wizards open in the app, shown or under another screen (any of them may
+        be making a step: see WizardScreen.steps_made)."""
         # Not imported for this: a session that never opened a case has none.
         wizard = sys.modules.get("clientexit.tui.screens.wizard")
         if wizard is None:
@@ -148,7 +149,7 @@ class ClientExitApp(App[None]):
         """
         if self.exit_after_mounts is not None:
             return not self.exit_after_mounts.done()  # waited once already: not again
-        building = [wizard for wizard in self.building_wizards() if wizard.stop_building()]
+        building = [wizard for wizard in self.open_wizards() if wizard.stop_building()]
         if not (building or self.still_mounting()):
             return False
         self.exit_after_mounts = asyncio.create_task(self.run_after_mounts(then))
@@ -178,7 +179,7 @@ class ClientExitApp(App[None]):
         (``timeout`` seconds at most)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        for wizard in self.building_wizards():
+        for wizard in self.open_wizards():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wizard.steps_made(), max(deadline - loop.time(), 0))
         # Mounting one widget mounts others: looked at again until none is left.
