@@ -11,6 +11,7 @@ from textual.widget import Widget
 from clientexit.core.rules import Step
 from clientexit.tui.app import ClientExitApp
 from clientexit.tui.screens.wizard import WizardScreen
+from clientexit.tui.widgets.step import StepPane
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
@@ -35,7 +36,19 @@ async def open_sample_at(
     shutil.copy(source, path)
     app.open_case(path, step=step)
     await pilot.pause()
+    await cursor_placed(app, pilot)
     return path
+
+
+async def cursor_placed(app: ClientExitApp, pilot: Pilot[None]) -> None:
+    """Wait until the wizard has put the cursor in its step's first field, as it does
+    after its first frame: a test that moves the focus itself would otherwise have it
+    moved back under it when the app is slow (the other steps are being made then)."""
+    for _ in range(100):
+        focused = app.screen.focused
+        if focused is not None and any(isinstance(node, StepPane) for node in focused.ancestors):
+            return
+        await pilot.pause()
 
 
 async def open_new_at(app: ClientExitApp, pilot: Pilot[None], step: Step) -> None:
