@@ -79,6 +79,31 @@ def open_sample(app: ClientExitApp, tmp_path: Path, name: str = BAKERY) -> Path:
     return path
 
 
+async def test_a_field_chosen_before_the_cursor_is_placed_keeps_the_focus(
+    tmp_path: Path,
+) -> None:
+    # The wizard puts the cursor in the first field after its first frame. A field the
+    # user reached before that (a click, a tab while the screen drew) keeps the focus,
+    # or their first keys would land in the client's name.
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_case(pilot)
+        screen = wizard(app)
+        notice = step(app).query_one("#notice-days", Input)
+        notice.focus()
+        await pilot.pause()
+        screen.place_cursor()
+        await pilot.pause()
+        assert app.focused is notice
+        # Focus outside the step (the step list, where it sits before the first frame
+        # is drawn): the cursor goes to the step's first field.
+        screen.query_one("#steps").focus()
+        await pilot.pause()
+        screen.place_cursor()
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "client-name"
+
+
 async def test_call_date_and_notice_days_update_the_end_dates(tmp_path: Path) -> None:
     app = build_app(library=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -42,8 +42,9 @@ async def open_sample_at(
 
 async def cursor_placed(app: ClientExitApp, pilot: Pilot[None]) -> None:
     """Wait until the wizard has put the cursor in its step's first field, as it does
-    after its first frame: a test that moves the focus itself would otherwise have it
-    moved back under it when the app is slow (the other steps are being made then)."""
+    after its first frame, so that a test starts where the user does. (A field focused
+    before then keeps the focus; one outside the step, such as the step list, would
+    lose it when the app is slow, as it is while the other steps are being made.)"""
     for _ in range(100):
         focused = app.screen.focused
         if focused is not None and any(isinstance(node, StepPane) for node in focused.ancestors):

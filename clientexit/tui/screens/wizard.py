@@ -202,7 +202,7 @@ class WizardScreen(Screen[None]):
         self.show_step(self.start)
         self.update_title()
         # Ready to type: the cursor starts in the step's first field.
-        self.call_after_refresh(self.focus_first_field)
+        self.call_after_refresh(self.place_cursor)
         self.leak_timer = self.set_timer(LEAK_CHECK_PAUSE, self.check_leaks)
         self.call_after_refresh(self.hold_still)
 
@@ -423,6 +423,15 @@ class WizardScreen(Screen[None]):
     async def focus_when_mounted(self, mounted: AwaitMount) -> None:
         await mounted
         self.call_after_refresh(self.focus_first_field)
+
+    def place_cursor(self) -> None:
+        """Put the cursor in the first field after the first frame, unless the user got
+        there first: a field clicked or tabbed to while the screen was drawing keeps
+        the focus, and what they type goes where they chose."""
+        focused = self.focused
+        if focused is not None and self.pane(self.current) in focused.ancestors:
+            return
+        self.focus_first_field()
 
     def focus_first_field(self) -> None:
         """Focus the step's first field that can take it: shown, enabled, in compose order."""
