@@ -442,3 +442,81 @@ async def test_rehearse_closed_while_its_wizard_is_put_under_it(
             app.post_message(ExitApp())
             await settle(pilot, lambda: not app.is_running)
     # An error in a mount handler on the way out would have been raised by run_test.
+
+
+# -- the first step in two parts ----------------------------------------------------------
+
+
+async def test_open_draws_the_first_screenful_first_and_the_rest_after(
+    sample_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Contract step's first frame holds what 80x24 shows (the warnings, the client);
+    # its other widgets, two thirds of them, are mounted after it and filled then.
+    path = sample_library / SAMPLE
+    app = build_app(library=sample_library, open_path=path)
+    at_first_frame: dict[str, object] = {}
+    original_display = app._display
+
+    def display(screen: Screen[Any], renderable: Any) -> None:
+        if renderable is not None and isinstance(screen, WizardScreen) and not at_first_frame:
+            pane = screen.pane(Step.CONTRACT)
+            at_first_frame["held back"] = pane.held_back
+            at_first_frame["call date mounted"] = bool(pane.query("#call-date"))
+            at_first_frame["client"] = pane.query_one("#client-name", Input).value
+            at_first_frame["warnings"] = str(pane.query_one("#contract-warnings").render())
+        original_display(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    # Something typed in the first screen before the rest is mounted: a trailing space,
+    # which the case does not keep, must stay in the field.
+    original_finish = WizardScreen.finish_first_step
+
+    def type_then_finish(self: WizardScreen) -> None:
+        self.pane(Step.CONTRACT).query_one("#client-name", Input).insert_text_at_cursor(" ")
+        original_finish(self)
+
+    monkeypatch.setattr(WizardScreen, "finish_first_step", type_then_finish)
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        await settle(pilot, lambda: not wizard.pane(Step.CONTRACT).held_back)
+        await pilot.pause()
+        assert at_first_frame["held back"] is True
+        assert at_first_frame["call date mounted"] is False
+        assert at_first_frame["client"] == "Piekarnia Łódzka"
+        assert "12,000.00 PLN is still owed" in str(at_first_frame["warnings"])
+        pane = wizard.pane(Step.CONTRACT)
+        # The rest is filled from the case; the first screen keeps what was typed.
+        assert pane.query_one("#call-date", Input).value == "2026-11-27"
+        assert "2.9" in pane.query_one("#termination-clause", Input).value
+        assert "Service ends Thu 31 Dec 2026" in str(pane.query_one("#end-dates").render())
+        assert pane.query_one("#client-name", Input).value.endswith(" ")
+        assert wizard.case.client.name == "Piekarnia Łódzka"
+        assert pane.invalid_fields == []
+
+
+@pytest.mark.parametrize("leave", ["quit", "told to quit", "test end"])
+async def test_open_closed_while_the_rest_of_its_first_step_is_mounted(
+    sample_library: Path, monkeypatch: pytest.MonkeyPatch, leave: str
+) -> None:
+    app = build_app(library=sample_library, open_path=sample_library / SAMPLE)
+    left: list[bool] = []
+    original_finish = WizardScreen.finish_first_step
+
+    def finish_then_leave(self: WizardScreen) -> None:
+        original_finish(self)
+        assert Step.CONTRACT in self.mounting  # its rest is being mounted
+        if leave == "quit":
+            app.exit()
+        elif leave == "told to quit":
+            app.post_message(ExitApp())
+        left.append(True)
+
+    monkeypatch.setattr(WizardScreen, "finish_first_step", finish_then_leave)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: bool(left), tries=200)
+        if leave == "quit":
+            await settle(pilot, lambda: app.return_code == 0)
+        elif leave == "told to quit":
+            await settle(pilot, lambda: not app.is_running)
+    # An error in a mount handler on the way out would have been raised by run_test.

@@ -184,9 +184,10 @@ class WizardScreen(Screen[None]):
                 yield StepList(id="steps")
                 yield Static("", id="dates")
             with ContentSwitcher(id="step-body", initial=self.start.value):
-                # Only the step it opens on: the others are made after the first frame
-                # (BUILD_AHEAD) or on their first visit.
-                yield pane_class(self.start)(self.case, id=self.start.value)
+                # Only the step it opens on, and of that what the first screen shows:
+                # its rest, and the other steps, are made after the first frame
+                # (the others on their first visit if not BUILD_AHEAD).
+                yield pane_class(self.start)(self.case, id=self.start.value).hold_back()
         yield StableFooter(compact=True)
 
     def on_unmount(self) -> None:
@@ -205,6 +206,18 @@ class WizardScreen(Screen[None]):
         self.call_after_refresh(self.place_cursor)
         self.leak_timer = self.set_timer(LEAK_CHECK_PAUSE, self.check_leaks)
         self.call_after_refresh(self.hold_still)
+        self.call_after_refresh(self.finish_first_step)
+
+    def finish_first_step(self) -> None:
+        """After the first frame: mount the rest of the step the wizard opened on (its
+        first screenful came first), as a step made ahead is mounted and filled."""
+        pane = self.pane(self.start)
+        if not pane.held_back or self.closing:
+            return
+        mounted = pane.mount_held_back()
+        self.mounting[self.start] = mounted
+        self.all_made.clear()
+        self.call_later(self.first_visit, mounted, self.start)
 
     def on_screen_resume(self) -> None:
         # Shown (not merely mounted under a rehearsal or a question): the other steps
@@ -345,9 +358,13 @@ class WizardScreen(Screen[None]):
                 await asyncio.wait_for(self.all_made.wait(), timeout=5)
 
     def fill(self, step: Step) -> None:
-        """Fill a step's new pane from the case, unless that is done already."""
-        if step not in self.shown_revision:
-            self.pane(step).load()
+        """Fill a step's new pane (or the rest of the first) from the case, unless that
+        is done already."""
+        pane = self.pane(step)
+        if pane.held_back:
+            pane.fill_held_back()
+        elif step not in self.shown_revision:
+            pane.load()
             self.shown_revision[step] = self.revision
 
     def hold_still(self) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.widget import AwaitMount
 from textual.widgets import Input, Static
 
 from clientexit.core.model import Case
@@ -29,6 +31,11 @@ class StepPane(VerticalScroll):
     A linked input writes to the case on every change when the value is valid;
     when it is not, the text stays in the field (nothing typed is lost), the
     field is marked, and a message under it says what is expected.
+
+    A step with many widgets can put those below its first screenful in
+    ``compose_later``. Told to ``hold_back`` before it is mounted (the step a wizard
+    opens on), it mounts them only when asked (``mount_held_back``, after the wizard's
+    first frame) and is filled in two parts; otherwise its ``compose`` yields them too.
     """
 
     step: ClassVar[Step]
@@ -40,6 +47,32 @@ class StepPane(VerticalScroll):
         self.links: dict[str, Link] = {}
         self._error_boxes: dict[str, Static | None] = {}
         """Each field's message line (or None): looked up once, not on every key."""
+        self.held_back = False
+        """Whether the widgets of compose_later are still to be mounted and filled."""
+        self._not_filled: list[str] = []
+        """The linked inputs a load found held back."""
+
+    def hold_back(self) -> StepPane:
+        """Compose only the first screenful when mounted (if the step has more)."""
+        self.held_back = type(self).compose_later is not StepPane.compose_later
+        return self
+
+    def compose_later(self) -> ComposeResult:
+        """The widgets below the step's first screenful (see the class's docstring)."""
+        yield from ()
+
+    def mount_held_back(self) -> AwaitMount:
+        """Mount the widgets held back; ``fill_held_back`` once they are mounted."""
+        return self.mount_compose(self.compose_later())
+
+    def fill_held_back(self) -> None:
+        """Once they are mounted: fill the widgets held back from the case (those shown
+        from the start keep what may have been typed since), and all that derives."""
+        if self.held_back:
+            self.held_back = False
+            self._fill(self._not_filled)
+            self._not_filled = []
+            self.refresh_from_case()
 
     def link(
         self,
@@ -55,8 +88,18 @@ class StepPane(VerticalScroll):
         self.post_message(CaseEdited(source or self.step.value))
 
     def load(self) -> None:
-        """Fill every linked input from the case, then let the subclass refresh the rest."""
-        for input_id, link in self.links.items():
+        """Fill every linked input from the case, then let the subclass refresh the rest.
+
+        While widgets are held back, only those mounted: fill_held_back does the others.
+        """
+        if self.held_back:
+            self._not_filled = [key for key in self.links if not self.query(f"#{key}")]
+        self._fill(key for key in self.links if key not in self._not_filled)
+        self.refresh_from_case()
+
+    def _fill(self, input_ids: Iterable[str]) -> None:
+        for input_id in input_ids:
+            link = self.links[input_id]
             widget = self.query_one(f"#{input_id}", Input)
             # Input's own validation would clear our "-invalid" mark on blur.
             widget.validate_on = set()
@@ -64,7 +107,6 @@ class StepPane(VerticalScroll):
             if widget.value != value:
                 widget.value = value
             self._mark(widget, "")
-        self.refresh_from_case()
 
     def refresh_from_case(self) -> None:
         """Update what is derived from the case (dates, warnings, previews)."""
@@ -78,7 +120,9 @@ class StepPane(VerticalScroll):
         return [
             link.label
             for input_id, link in self.links.items()
-            if self.query_one(f"#{input_id}", Input).has_class("-invalid")
+            # One held back is not mounted yet: it will show what the case holds.
+            if input_id not in self._not_filled
+            and self.query_one(f"#{input_id}", Input).has_class("-invalid")
         ]
 
     def _mark(self, widget: Input, error: str) -> None:

@@ -220,7 +220,13 @@ class ContractStep(StepPane):
             yield from self._field("Contact person", "client-contact", "e.g. Jordan Blake")
         with Horizontal(classes="form-row"):
             yield from self._field("Their email", "client-email", "e.g. jordan@acme.example")
+        if not self.held_back:
+            yield from self.compose_later()
 
+    def compose_later(self) -> ComposeResult:
+        # Below the first screen at 80x24 (the warnings and the client come first): the
+        # step a case opens on mounts these after its first frame, two thirds of its
+        # widgets.
         yield Static("Contract", classes="group-title")
         with Horizontal(classes="form-row"):
             yield from self._field("Contract title", "contract-title", "e.g. Website retainer")
@@ -409,6 +415,9 @@ class ContractStep(StepPane):
     # -- derived displays --------------------------------------------------------
 
     def refresh_from_case(self) -> None:
+        if self.held_back:
+            self._show_findings()  # the rest is shown when it is mounted (fill_held_back)
+            return
         contract = self.case.contract
         self._sync_choices()
         rule = contract.notice_rule
@@ -546,6 +555,8 @@ class ContractStep(StepPane):
         records.set_rows(rows, cursor=cursor)
 
     def on_resize(self) -> None:
+        if self.held_back:
+            return
         self._show_invoices()
         self._show_deliverables()
 
