@@ -199,8 +199,7 @@ class WizardScreen(Screen[None]):
         # The leak scan renders every document: not on each key, and not before the
         # first frame (it loads the template engine); see check_leaks.
         rules.defer_leak_check(self.case)
-        self.pane(self.start).load()
-        self.show_step(self.start)
+        self.show_step(self.start)  # fills the step from the case (a first visit)
         self.update_title()
         # Ready to type: the cursor starts in the step's first field.
         self.call_after_refresh(self.place_cursor)

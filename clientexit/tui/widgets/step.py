@@ -93,7 +93,8 @@ class StepPane(VerticalScroll):
         While widgets are held back, only those mounted: fill_held_back does the others.
         """
         if self.held_back:
-            self._not_filled = [key for key in self.links if not self.query(f"#{key}")]
+            mounted = {widget.id for widget in self.query(Input)}
+            self._not_filled = [key for key in self.links if key not in mounted]
         self._fill(key for key in self.links if key not in self._not_filled)
         self.refresh_from_case()
 
