@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from wizard_helpers import first_step_made
 
 from clientexit.core.rules import Step
 from clientexit.tui.app import build_app
@@ -54,6 +55,8 @@ class TestLibrary:
 async def settle(pilot: Pilot) -> None:
     """Let deferred focus and scrolling finish, and stop cursors blinking."""
     await pilot.pause()
+    if isinstance(pilot.app.screen, WizardScreen):
+        await first_step_made(pilot.app, pilot)  # type: ignore[arg-type]
     await pilot.wait_for_scheduled_animations()
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False  # type: ignore[attr-defined]

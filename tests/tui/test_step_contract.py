@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
-from wizard_helpers import SAMPLES, is_shown, wizard
+from wizard_helpers import SAMPLES, first_step_made, is_shown, wizard
 
 from clientexit.core.model import DeliverableStatus, NoticeRule
 from clientexit.core.validate import load_case
@@ -70,12 +70,17 @@ async def new_case(pilot: Pilot[None]) -> None:
     assert isinstance(app, ClientExitApp)
     app.new_case()
     await pilot.pause()
+    await first_step_made(app, pilot)
 
 
-def open_sample(app: ClientExitApp, tmp_path: Path, name: str = BAKERY) -> Path:
+async def open_sample(pilot: Pilot[None], tmp_path: Path, name: str = BAKERY) -> Path:
     path = tmp_path / name
     shutil.copy(SAMPLES / name, path)
+    app = pilot.app
+    assert isinstance(app, ClientExitApp)
     app.open_case(path)
+    await pilot.pause()
+    await first_step_made(app, pilot)
     return path
 
 
@@ -183,7 +188,7 @@ async def test_fixed_rule_shows_its_own_date_field_and_uses_it(tmp_path: Path) -
 async def test_a_wrong_date_keeps_the_text_and_the_old_value(tmp_path: Path) -> None:
     app = build_app(library=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        open_sample(app, tmp_path)
+        await open_sample(pilot, tmp_path)
         await pilot.pause()
         case = wizard(app).case
         assert case.call.date == date(2026, 11, 27)
@@ -295,7 +300,7 @@ async def test_paid_more_than_the_amount_is_refused(tmp_path: Path) -> None:
 async def test_editing_and_removing_invoices(tmp_path: Path) -> None:
     app = build_app(library=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        open_sample(app, tmp_path)
+        await open_sample(pilot, tmp_path)
         await pilot.pause()
         case = wizard(app).case
         assert "12,000.00 PLN is still owed on 3 invoices" in text_of(app, "#contract-warnings")

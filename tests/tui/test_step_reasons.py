@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList, Static
-from wizard_helpers import SAMPLES, is_shown, wizard
+from wizard_helpers import SAMPLES, first_step_made, is_shown, wizard
 
 from clientexit.core.model import RedFlag
 from clientexit.core.rules import Step
@@ -51,6 +51,7 @@ async def start(pilot: Pilot[None], tmp_path: Path, sample: str | None = BAKERY)
         app.open_case(path, step=Step.REASONS)
     await pilot.pause()
     if sample is None:
+        await first_step_made(app, pilot)  # (the contract step, where it opens)
         await pilot.press("alt+2")
         await pilot.pause()
     return path

@@ -36,8 +36,21 @@ async def open_sample_at(
     shutil.copy(source, path)
     app.open_case(path, step=step)
     await pilot.pause()
+    await first_step_made(app, pilot)
     await cursor_placed(app, pilot)
     return path
+
+
+async def first_step_made(app: ClientExitApp, pilot: Pilot[None]) -> None:
+    """Wait until the step the wizard opened on is whole: what lies below its first
+    screenful is mounted after the first frame (StepPane.hold_back)."""
+    for _ in range(300):
+        screen = app.screen
+        if isinstance(screen, WizardScreen):
+            panes = screen.query(f"#{screen.start.value}")
+            if panes and not panes.first(StepPane).held_back:
+                return
+        await pilot.pause(0.01)
 
 
 async def cursor_placed(app: ClientExitApp, pilot: Pilot[None]) -> None:
@@ -61,5 +74,6 @@ async def open_new_at(app: ClientExitApp, pilot: Pilot[None], step: Step) -> Non
         if app.screen.focused is not None:
             break
         await pilot.pause()
+    await first_step_made(app, pilot)
     wizard(app).open_step(step)
     await pilot.pause()
