@@ -6,7 +6,9 @@ Every goal of issue 8 is a ratio against a floor measured here, never a constant
 
 - start-up is timed in a real pseudo-terminal (80x24, TERM=xterm-256color) from
   process launch until the output contains the expected text, against the bare
-  floor app (``benchmarks/floor_app.py``, one Static);
+  floor app (``benchmarks/floor_app.py``, one Static) launched in the same rounds:
+  each round launches the floor app and each program once, in turn, after a first
+  round that is not counted;
 - ``clientexit list --json`` against parsing the same files with tomllib in one process;
 - keystrokes are timed in-process (``App.run_test``): the key event is posted and the
   clock stops at the next frame the app composes, against the floor app's key-to-frame.
@@ -295,21 +297,30 @@ def _peak_rss_kb(pid: int) -> int:
     return 0
 
 
-def timed_launches(
-    argv: list[str], expect: str, home: Path, reps: int, timeout: float
-) -> tuple[list[float], list[int]]:
-    seconds: list[float] = []
-    rss: list[int] = []
-    for _ in range(reps):
-        result = launch(argv, expect, home, timeout=timeout)
-        if result.seconds is None:
-            raise RuntimeError(
-                f"{' '.join(argv)}: {expect!r} not on screen within {timeout} s; "
-                f"last output: {result.tail!r}"
-            )
-        seconds.append(result.seconds)
-        rss.append(result.peak_rss_kb)
-    return seconds, rss
+def interleaved_launches(
+    programs: list[tuple[list[str], str, Callable[[], object] | None]],
+    home: Path,
+    reps: int,
+    timeout: float,
+) -> list[list[float]]:
+    """Launch each program (argv, the text that ends it, what to do before each launch)
+    once per round, in turn, after one round that is not counted: the machine's speed
+    drifts over a run (writing back what was just generated, other work), and a drift
+    then lands on the floor and the app alike instead of on one block of launches."""
+    seconds: list[list[float]] = [[] for _ in programs]
+    for round_number in range(reps + 1):
+        for (argv, expect, prepare), samples in zip(programs, seconds, strict=True):
+            if prepare is not None:
+                prepare()
+            result = launch(argv, expect, home, timeout=timeout)
+            if result.seconds is None:
+                raise RuntimeError(
+                    f"{' '.join(argv)}: {expect!r} not on screen within {timeout} s; "
+                    f"last output: {result.tail!r}"
+                )
+            if round_number:  # the first round only warms the file cache
+                samples.append(result.seconds)
+    return seconds
 
 
 def timed_commands(argv: list[str], reps: int, timeout: float, cwd: Path) -> list[float]:
@@ -583,14 +594,13 @@ def run(args: argparse.Namespace) -> list[Row]:
         small = generate_library(home / "small", 7)
         log(f"generating {args.cases} case files ...")
         big = generate_library(home / "big", args.cases)
+        os.sync()  # the new files on disk now, not written back during the timings
         one = small / sorted(p.name for p in small.glob("*.toml"))[0]
         floor_argv = [sys.executable, str(FLOOR_APP)]
         from floor_app import FLOOR_TEXT
 
-        log("start-up: floor app ...")
-        floor_s, _ = timed_launches(floor_argv, FLOOR_TEXT, home, reps, timeout)
-        floor_ms = [s * 1000 for s in floor_s]
-        # Each start-up against the same floor: (what, arguments, the text that ends it, note).
+        # Each start-up against the floor launched in the same rounds: (what, arguments,
+        # the text that ends it, note).
         starts: list[tuple[str, list[str], str, str]] = [
             ("clientexit --home LIB (7 cases) to rows", [], MARK, ""),
             (
@@ -606,11 +616,19 @@ def run(args: argparse.Namespace) -> list[Row]:
                 "to the countdown's 'First line:' preview",
             ),
         ]
-        for what, extra, text, note in starts:
-            log(f"start-up: {what} ...")
-            seconds, _ = timed_launches(
-                [clientexit, "--home", str(small), *extra], text, home, reps, timeout
-            )
+        log("start-up: the floor app and clientexit three ways, in turn ...")
+        floor_s, *start_s = interleaved_launches(
+            [(floor_argv, FLOOR_TEXT, None)]
+            + [
+                ([clientexit, "--home", str(small), *extra], text, None)
+                for _, extra, text, _ in starts
+            ],
+            home,
+            reps,
+            timeout,
+        )
+        floor_ms = [s * 1000 for s in floor_s]
+        for (what, _, _, note), seconds in zip(starts, start_s, strict=True):
             rows.append(
                 make_row(
                     "1 start-up",
@@ -657,33 +675,39 @@ def run(args: argparse.Namespace) -> list[Row]:
                 1.2,
             )
         )
-        log(f"scale: the app's first rows on {args.cases} cases ...")
+        log(f"scale: the app's first rows on {args.cases} cases, and the floor app, in turn ...")
         app_argv = [clientexit, "--home", str(big)]
-        first_ms: list[float] = []
-        for _ in range(reps):
-            forget_index(big)
-            seconds, _ = timed_launches(app_argv, MARK, home, 1, args.long_timeout)
-            first_ms += [s * 1000 for s in seconds]
+        floor_cold, first_s = interleaved_launches(
+            [(floor_argv, FLOOR_TEXT, None), (app_argv, MARK, lambda: forget_index(big))],
+            home,
+            reps,
+            args.long_timeout,
+        )
         rows.append(
             make_row(
                 "2 scale",
                 f"app first rows, {args.cases} cases, no index",
                 "ms",
-                first_ms,
-                floor_ms,
+                [s * 1000 for s in first_s],
+                [s * 1000 for s in floor_cold],
                 "floor app to its Static",
                 2.0,
             )
         )
         list_library_once(big)  # the index, as the first start leaves it once loaded
-        again_s, _ = timed_launches(app_argv, MARK, home, reps, args.long_timeout)
+        floor_warm, again_s = interleaved_launches(
+            [(floor_argv, FLOOR_TEXT, None), (app_argv, MARK, None)],
+            home,
+            reps,
+            args.long_timeout,
+        )
         rows.append(
             make_row(
                 "2 scale",
                 f"app first rows, {args.cases} cases, with index",
                 "ms",
                 [s * 1000 for s in again_s],
-                floor_ms,
+                [s * 1000 for s in floor_warm],
                 "floor app to its Static",
                 2.0,
             )

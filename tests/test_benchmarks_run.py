@@ -46,3 +46,26 @@ def test_the_benchmarks_run_at_tiny_sizes_and_report_every_goal(tmp_path: Path) 
         assert isinstance(row["met"], bool)
         assert row["what"] in done.stdout  # and in the printed table
     assert "goals met" in done.stdout
+
+
+def test_start_ups_are_launched_in_turn_after_a_round_not_counted(tmp_path: Path) -> None:
+    # The floor app and the apps it is compared with share each round, so a change in
+    # the machine's speed during the run reaches both.
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    order: list[str] = []
+    programs = [
+        (
+            [sys.executable, "-c", f"print('ready {name}')"],
+            f"ready {name}",
+            lambda n=name: order.append(n),
+        )
+        for name in ("floor", "app")
+    ]
+    seconds = run.interleaved_launches(programs, tmp_path, 3, 20)
+    assert order == ["floor", "app"] * 4  # one round more than is counted
+    assert [len(samples) for samples in seconds] == [3, 3]
+    assert all(value > 0 for samples in seconds for value in samples)
