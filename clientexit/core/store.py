@@ -489,6 +489,18 @@ class LibraryIndex:
         except (KeyError, IndexError, TypeError, ValueError, ArithmeticError):
             return None  # a damaged line: the file is read again
 
+    def known_or_read(
+        self, path: Path, info: os.stat_result | None
+    ) -> tuple[Read | None, CaseSummary | list[Problem]]:
+        """What the index holds for an unchanged file (and None), or else what reading
+        the file gives: the read, to be recorded, and its summary or problems."""
+        if info is not None and stat.S_ISREG(info.st_mode):
+            known = self.lookup(path, info)
+            if known is not None:
+                return None, known
+        fresh = _read_case(path, info)
+        return fresh, fresh[1]
+
     def current(self, path: Path, info: os.stat_result | None) -> bool:
         """Whether the index has a line for ``path`` stamped as ``info`` (its payload unread)."""
         if info is None or not stat.S_ISREG(info.st_mode):
@@ -511,11 +523,9 @@ class LibraryIndex:
         key = json.dumps(path.name)
         self.seen.add(key)
         if fresh is None:
-            if info is not None and stat.S_ISREG(info.st_mode):
-                known = self.lookup(path, info)
-                if known is not None:
-                    return known
-            fresh = _read_case(path, info)
+            fresh, known = self.known_or_read(path, info)
+            if fresh is None:
+                return known
         line, result = fresh
         if line is None:
             self.changed |= self.lines.pop(key, None) is not None
@@ -724,10 +734,10 @@ def iter_library_first(
         info = _stat(path)
         if info is None or stat.S_ISDIR(info.st_mode):
             continue  # gone, or a folder now, since it was indexed
-        known = index.lookup(path, info) if stat.S_ISREG(info.st_mode) else None
-        if known is None:
-            fresh[name] = _read_case(path, info)
-            known = fresh[name][1]
+        # Not recorded in this partial index: the whole listing after it does that.
+        read, known = index.known_or_read(path, info)
+        if read is not None:
+            fresh[name] = read
         if isinstance(known, CaseSummary):
             piece.cases.append(known)
         else:
