@@ -19,6 +19,7 @@ from textual.messages import ExitApp
 from textual.screen import Screen
 
 from clientexit.core.rules import Step
+from clientexit.tui.watchers import prune_watchers
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -68,6 +69,9 @@ class ClientExitApp(App[None]):
         self.apply_settings()
 
     def on_mount(self) -> None:
+        # A screen taken down leaves watchers on the app (its header's on the title, its
+        # text areas' on the theme): let go of them at the next change of screen.
+        self.screen_change_signal.subscribe(self, self.screen_changed)
         if self.settings_warning:
             self.notify(self.settings_warning, title="Settings", severity="warning", timeout=10)
         if self.open_path is None and not self.start_new:
@@ -88,6 +92,9 @@ class ClientExitApp(App[None]):
         else:
             self.open_first(rehearse=self.rehearse_on_open)
         self.call_after_refresh(self.after_case_frame)
+
+    def screen_changed(self, screen: Screen[object]) -> None:
+        prune_watchers(self)
 
     def make_library(self, *, select: Path | None = None) -> Screen:
         """The library screen; ``select`` is the case its cursor starts on, once read."""

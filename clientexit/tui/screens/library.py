@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from clientexit.core import rules
@@ -31,6 +31,7 @@ from clientexit.core.store import (
 from clientexit.core.validate import CaseFileError, load_case
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.widgets.case_table import COLUMNS, CaseTable, day_text
+from clientexit.tui.widgets.footer import StableFooter
 from clientexit.tui.widgets.upcoming import UpcomingList, UpcomingPanel
 
 CHROME_LINES = 6
@@ -181,7 +182,7 @@ class LibraryScreen(Screen[None]):
             yield Static("", id="loading")
             with VerticalScroll(id="problems-box"):
                 yield Static("", id="problems")
-        yield Footer(compact=True)
+        yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Case library"

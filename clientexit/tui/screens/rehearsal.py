@@ -32,7 +32,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Digits, Footer, Input, Static
+from textual.widgets import Digits, Input, Static
 
 from clientexit.core.model import SCRIPT_PART_LABELS, Case, Rehearsal, utc_now
 from clientexit.core.rehearsal import (
@@ -48,6 +48,7 @@ from clientexit.core.rehearsal import (
     shaky_last_time,
 )
 from clientexit.tui.screens.money_card import MoneyCard
+from clientexit.tui.widgets.footer import StableFooter
 from clientexit.tui.widgets.steady import steady_compositor
 
 TICK_SECONDS = 0.5
@@ -414,7 +415,7 @@ class RehearsalScreen(Screen[None]):
             with Horizontal(id="clock-row"):
                 yield Static("", id="clock", markup=False)
                 yield Static("", id="pace", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield StableFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.mode = Mode.EMPTY if not self.case.script.lines else Mode.COUNTDOWN

@@ -5,13 +5,16 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from clientexit.tui.watchers import prune_watchers
+
 
 class StableFooter(Footer):
     """Textual's footer, minus the rebuild on every focus change that shows the same keys.
 
     Moving between wizard steps moves the focus several times; each move makes
     the stock footer remove and mount all its keys again (a new layout each time),
-    though the keys shown are mostly the same.
+    though the keys shown are mostly the same. When they do change, the keys removed
+    are let go of (each is bound to the footer's ``compact``: see prune_watchers).
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -39,3 +42,4 @@ class StableFooter(Footer):
         if keys != self.shown_keys:
             self.shown_keys = keys
             await self.recompose()
+            prune_watchers(self)
