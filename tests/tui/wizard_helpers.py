@@ -70,10 +70,7 @@ async def open_new_at(app: ClientExitApp, pilot: Pilot[None], step: Step) -> Non
     app.new_case()
     await pilot.pause()
     # The wizard shows its first step when it mounts: move on only after that.
-    for _ in range(50):
-        if app.screen.focused is not None:
-            break
-        await pilot.pause()
     await first_step_made(app, pilot)
+    await cursor_placed(app, pilot)
     wizard(app).open_step(step)
     await pilot.pause()
