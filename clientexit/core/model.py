@@ -11,19 +11,12 @@ The file format itself is described in ``docs/case-format.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-FORMAT_VERSION = 1
-"""The newest case-file format this program reads and writes."""
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    READY = "ready"
-    DONE = "done"
+from clientexit.core.base import FORMAT_VERSION, Status, utc_now
 
 
 class Medium(StrEnum):
@@ -133,11 +126,6 @@ SCRIPT_PART_LABELS: dict[ScriptPart, str] = {
 """How each part of the call script is named on screen."""
 
 
-def utc_now() -> datetime:
-    """Now, in UTC, to the second: the precision a case file keeps."""
-    return datetime.now(UTC).replace(microsecond=0)
-
-
 Extra = dict[str, Any]
 
 
@@ -147,6 +135,8 @@ def _extra() -> Extra:
 
 @dataclass
 class Consultant:
+    """You, as the letter signs off (``[consultant]``)."""
+
     name: str = ""
     business: str = ""
     email: str = ""
@@ -156,6 +146,8 @@ class Consultant:
 
 @dataclass
 class Client:
+    """The client: the business and the person you will speak to (``[client]``)."""
+
     name: str = ""
     contact: str = ""
     email: str = ""
@@ -164,6 +156,8 @@ class Client:
 
 @dataclass
 class Call:
+    """When and how the call happens (``[call]``)."""
+
     date: date | None = None
     time: str = ""
     medium: Medium = Medium.VIDEO
@@ -172,6 +166,8 @@ class Call:
 
 @dataclass
 class Invoice:
+    """One invoice and what has been paid on it (``[[contract.invoices]]``)."""
+
     number: str = ""
     amount: Decimal = Decimal("0.00")
     paid: Decimal = Decimal("0.00")
@@ -186,6 +182,8 @@ class Invoice:
 
 @dataclass
 class Deliverable:
+    """One piece of agreed work and how far it is (``[[contract.deliverables]]``)."""
+
     name: str = ""
     status: DeliverableStatus = DeliverableStatus.NOT_STARTED
     due: date | None = None
@@ -198,6 +196,8 @@ class Deliverable:
 
 @dataclass
 class Contract:
+    """The contract: how it ends, and the money and work still open (``[contract]``)."""
+
     title: str = ""
     signed: date | None = None
     termination_clause: str = ""
@@ -214,6 +214,8 @@ class Contract:
 
 @dataclass
 class Incident:
+    """One dated entry of the internal incident log (``[[reasons.incidents]]``)."""
+
     date: date | None = None
     category: RedFlag = RedFlag.OTHER
     note: str = ""
@@ -232,6 +234,8 @@ class Reasons:
 
 @dataclass
 class ToneChoice:
+    """How the call sounds and the one reason given to the client (``[tone]``)."""
+
     choice: Tone = Tone.NEUTRAL
     reason: Reason = Reason.FOCUS
     reason_text: str = ""
@@ -240,6 +244,8 @@ class ToneChoice:
 
 @dataclass
 class ReferralContact:
+    """A colleague the client can be sent to (``[[referral.contacts]]``)."""
+
     name: str = ""
     email: str = ""
     why: str = ""
@@ -248,6 +254,8 @@ class ReferralContact:
 
 @dataclass
 class Referral:
+    """Who the client is pointed to next, if anyone (``[referral]``)."""
+
     mode: ReferralMode = ReferralMode.NAMED
     provider_type: str = ""
     message: str = ""
@@ -258,6 +266,8 @@ class Referral:
 
 @dataclass
 class HandoverItem:
+    """One item of the offboarding package (``[[handover.items]]``)."""
+
     text: str = ""
     done: bool = False
     extra: Extra = field(default_factory=_extra)
@@ -265,6 +275,8 @@ class HandoverItem:
 
 @dataclass
 class Handover:
+    """The written offboarding package and how long your copies are kept (``[handover]``)."""
+
     delete_after_days: int = 30
     paid_support: str = ""
     items: list[HandoverItem] = field(default_factory=list)
@@ -273,6 +285,8 @@ class Handover:
 
 @dataclass
 class ScriptLine:
+    """One line of the call script, in its part of the call (``[[script.lines]]``)."""
+
     part: ScriptPart = ScriptPart.OPENING
     text: str = ""
     extra: Extra = field(default_factory=_extra)
@@ -280,6 +294,8 @@ class ScriptLine:
 
 @dataclass
 class Objection:
+    """A pushback the client may raise, and the prepared answer (``[[script.objections]]``)."""
+
     client: str = ""
     response: str = ""
     extra: Extra = field(default_factory=_extra)
@@ -287,6 +303,8 @@ class Objection:
 
 @dataclass
 class Script:
+    """The call script and the prepared answers to pushback (``[script]``)."""
+
     lines: list[ScriptLine] = field(default_factory=list)
     objections: list[Objection] = field(default_factory=list)
     extra: Extra = field(default_factory=_extra)
@@ -294,6 +312,8 @@ class Script:
 
 @dataclass
 class Rehearsal:
+    """One timed run through the script (``[[rehearsals]]``)."""
+
     at: datetime = field(default_factory=utc_now)
     seconds: int = 0
     flagged: list[int] = field(default_factory=list)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from clientexit.core.base import Step, format_money
 from clientexit.core.model import (
     Case,
     Deliverable,
@@ -95,11 +96,6 @@ def refund_due(case: Case) -> Decimal:
     return case.contract.deposit if case.contract.deposit_refundable else Decimal("0.00")
 
 
-def format_money(amount: Decimal, currency: str) -> str:
-    """``1,200.00 EUR``: unambiguous in any country, for the user's own screens."""
-    return f"{amount:,.2f} {currency}"
-
-
 def script_words(case: Case) -> int:
     return sum(len(line.text.split()) for line in case.script.lines)
 
@@ -115,17 +111,6 @@ class Level(StrEnum):
     WARNING = "warning"
     ADVICE = "advice"
     OK = "ok"
-
-
-class Step(StrEnum):
-    """The wizard step where a finding can be fixed."""
-
-    CONTRACT = "contract"
-    REASONS = "reasons"
-    TONE = "tone"
-    REFERRAL = "referral"
-    SCRIPT = "script"
-    REVIEW = "review"
 
 
 @dataclass(frozen=True)

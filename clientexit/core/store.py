@@ -30,12 +30,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clientexit.core import codec, rules
-from clientexit.core.model import FORMAT_VERSION, Case, Status, utc_now
+from clientexit.core.base import FORMAT_VERSION, CaseFileError, Problem, Status, utc_now
 from clientexit.core.paths import trash_dir
-from clientexit.core.validate import CaseFileError, Problem, load_case
+
+if TYPE_CHECKING:
+    from clientexit.core.model import Case
+
+# The model, its rules, the reading of a case file (validate) and the writing of one
+# (codec) are imported where a case is read or written: listing a library from its
+# index needs none of them, and the library's first frame should not wait for them.
 
 CASE_SUFFIX = ".toml"
 BACKUP_SUFFIX = ".bak"
@@ -198,6 +203,8 @@ def save_case(case: Case, path: Path, *, touch: bool = True) -> Path:
         _refuse_newer(path)
     else:
         ensure_library(path.parent)
+    from clientexit.core import codec
+
     try:
         write_atomic(path, codec.dumps(case).encode("utf-8"))
     except OSError as error:
@@ -240,6 +247,8 @@ class CaseSummary:
 
     @classmethod
     def of(cls, case: Case, path: Path) -> CaseSummary:
+        from clientexit.core import rules
+
         return cls(
             path=path,
             client=case.title,
@@ -401,6 +410,8 @@ its summary or problems."""
 
 
 def _load_summary(path: Path) -> CaseSummary | list[Problem]:
+    from clientexit.core.validate import load_case
+
     try:
         return CaseSummary.of(load_case(path), path)
     except CaseFileError as error:
@@ -798,6 +809,8 @@ def empty_trash(library: Path) -> int:
 
 def duplicate_case(path: Path, library: Path) -> Path:
     """Copy a case into a new draft (no rehearsals) and return the new file's path."""
+    from clientexit.core.validate import load_case
+
     case = load_case(path)
     now = utc_now()
     case.created = now

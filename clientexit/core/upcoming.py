@@ -26,8 +26,7 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
-from clientexit.core.model import Status
-from clientexit.core.rules import format_money
+from clientexit.core.base import Status, format_money
 from clientexit.core.store import CaseSummary, PaymentDue
 
 HORIZON_DAYS = 60

@@ -21,13 +21,13 @@ import stat
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from clientexit.core.base import CaseFileError, Problem
 from clientexit.core.model import (
     FORMAT_VERSION,
     Call,
@@ -78,36 +78,6 @@ MAX_DAYS = 3650
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a case file."""
-
-    path: str
-    """The file, as the user named it."""
-    message: str
-    key: str = ""
-    """Dotted key inside the file (``contract.notice_days``); empty for file-level problems."""
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        if self.line is not None:
-            where = f"{self.path}:{self.line}:{self.column or 1}"
-        else:
-            where = self.path
-        if self.key:
-            return f"{where}: {self.key}: {self.message}"
-        return f"{where}: {self.message}"
-
-
-class CaseFileError(Exception):
-    """A case file could not be read; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 class NewerFormatError(CaseFileError):

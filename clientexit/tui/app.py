@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.messages import ExitApp
 from textual.screen import Screen
 
-from clientexit.core.rules import Step
+from clientexit.core.base import Step
 from clientexit.tui.watchers import prune_watchers
 
 if TYPE_CHECKING:

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList, Static
 
-from clientexit.core import store
+from clientexit.core import validate
 from clientexit.tui.app import ClientExitApp, build_app
-from clientexit.tui.screens import library as library_screen
 from clientexit.tui.screens.library import LibraryScreen
 from clientexit.tui.widgets import upcoming as upcoming_widget
 from clientexit.tui.widgets.case_table import CaseTable
@@ -191,8 +190,8 @@ async def test_works_from_the_rows_alone(
         def no_reading(path: Path) -> None:
             raise AssertionError(f"the panel read {path}")
 
-        monkeypatch.setattr(store, "load_case", no_reading)
-        monkeypatch.setattr(library_screen, "load_case", no_reading)
+        # Whatever reads a case file (the store, the preview) calls validate.load_case.
+        monkeypatch.setattr(validate, "load_case", no_reading)
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         screen.show_upcoming()

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -18,8 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from clientexit.core import rules
-from clientexit.core.model import Case, Status
+from clientexit.core.base import CaseFileError, Status, format_money
 from clientexit.core.store import (
     CaseSummary,
     Listing,
@@ -28,11 +28,16 @@ from clientexit.core.store import (
     iter_library_first,
     move_to_trash,
 )
-from clientexit.core.validate import CaseFileError, load_case
 from clientexit.tui.screens.confirm import ConfirmDialog
 from clientexit.tui.widgets.case_table import COLUMNS, CaseTable, day_text
 from clientexit.tui.widgets.footer import StableFooter
 from clientexit.tui.widgets.upcoming import UpcomingList, UpcomingPanel
+
+if TYPE_CHECKING:
+    from clientexit.core.model import Case
+
+# The model and its rules are imported where a case is read (the preview's worker):
+# the rows come from the library's index, and the first frame should not wait for them.
 
 CHROME_LINES = 6
 """Lines of the screen that are never the table's rows: the header, the filter, the
@@ -103,9 +108,7 @@ def preview_text(
     if tone:
         text.append("Tone  ", style="dim").append(tone + "\n")
     if summary.money_owed:
-        text.append(
-            f"Owed  {rules.format_money(summary.money_owed, summary.currency)}\n", style="bold"
-        )
+        text.append(f"Owed  {format_money(summary.money_owed, summary.currency)}\n", style="bold")
     if open_work:
         text.append(f"Open  {open_work} deliverable{'s' if open_work != 1 else ''}\n")
     return text
@@ -124,6 +127,8 @@ def summary_preview(summary: CaseSummary) -> Text:
 
 def case_preview(case: Case, summary: CaseSummary) -> Text:
     """The whole preview, from the case file: the call's time and medium, tone, open work."""
+    from clientexit.core import rules
+
     call = case.call
     when = day_text(call.date) + (f" {call.time}" if call.time else "")
     return preview_text(
@@ -381,6 +386,9 @@ class LibraryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="library-preview")
     def read_preview(self, summary: CaseSummary) -> None:
         """Read the case for the rest of the preview, then (after a pause) check readiness."""
+        from clientexit.core import rules
+        from clientexit.core.validate import load_case
+
         worker = get_current_worker()
         path = summary.path
         try:

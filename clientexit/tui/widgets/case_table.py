@@ -32,8 +32,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from clientexit.core import rules
-from clientexit.core.model import Status
+from clientexit.core.base import Status, format_money
 from clientexit.core.store import CaseSummary
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -77,7 +76,7 @@ def when_text(value: datetime | None) -> str:
 def row_cells(summary: CaseSummary) -> tuple[Cell, ...]:
     """One case's cells, in column order: the text and its own style."""
     owed: Cell = (
-        (rules.format_money(summary.money_owed, summary.currency), MONEY_STYLE)
+        (format_money(summary.money_owed, summary.currency), MONEY_STYLE)
         if summary.money_owed
         else ("—", NOTHING_STYLE)
     )
@@ -105,7 +104,7 @@ def owed_width(rows: Sequence[CaseSummary]) -> int:
             if amount < low.get(currency, amount + 1):
                 low[currency] = amount
     amounts = [(a, c) for c, a in high.items()] + [(a, c) for c, a in low.items()]
-    return max((len(rules.format_money(a, c)) for a, c in amounts), default=1)
+    return max((len(format_money(a, c)) for a, c in amounts), default=1)
 
 
 def column_widths(rows: Sequence[CaseSummary], sort_column: str) -> list[int]:
