@@ -380,6 +380,27 @@ def test_opening_on_the_contract_step_loads_no_text_area_or_template_engine() ->
     assert done.stdout.strip() == "[]"
 
 
+def test_the_library_loads_no_case_model_before_a_case_is_read() -> None:
+    """What the library imports for its first frame: its rows come from the index, so
+    the case model, its rules and the case-file reader and writer wait until a case is
+    read (the preview's worker)."""
+    heavy = (
+        "clientexit.core.model",
+        "clientexit.core.rules",
+        "clientexit.core.validate",
+        "clientexit.core.codec",
+    )
+    code = (
+        "import sys; "
+        "import clientexit.tui.app, clientexit.tui.screens.library; "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
+
+
 # -- the garbage collector ---------------------------------------------------------------
 
 
