@@ -89,10 +89,11 @@ def recovery_path(library: Path, case_path: Path | None, key: str = "") -> Path:
     return folder / f"{full.stem}-{tag}{CASE_SUFFIX}"
 
 
-def recovery_bytes(case: Case, case_path: Path | None) -> bytes:
-    """The recovery file's content: a comment naming the case, then the case as saved."""
+def recovery_bytes(case: Case, case_path: Path | None, *, text: str | None = None) -> bytes:
+    """The recovery file's content: a comment naming the case, then the case as saved
+    (``text``, when the caller has already turned the case into it)."""
     origin = json.dumps(str(_full(case_path)) if case_path else _NEVER_SAVED)
-    return f"{_HEADER}{origin}\n{codec.dumps(case)}".encode()
+    return f"{_HEADER}{origin}\n{codec.dumps(case) if text is None else text}".encode()
 
 
 def write_bytes(path: Path, data: bytes) -> None:

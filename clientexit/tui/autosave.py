@@ -3,6 +3,10 @@
 The case itself is only written when the user saves. What they typed since is
 kept in a recovery file (see :mod:`clientexit.core.recovery`), so a crash, a
 closed terminal or a flat battery loses at most the last couple of seconds.
+
+An edit undone by hand (a word typed, then deleted) leaves the case as its file
+holds it: then no recovery copy is kept, and the owner is told the case is back
+to what is saved.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from typing import Any
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
-from clientexit.core import recovery
+from clientexit.core import codec, recovery
+from clientexit.core.base import CaseFileError
 from clientexit.core.model import Case
 from clientexit.core.store import StoreError
 
@@ -38,7 +43,8 @@ class Autosaver:
 
     The wizard calls :meth:`changed` on every edit, :meth:`saved` after every real
     save, :meth:`discard` when the user throws their changes away, and :meth:`stop`
-    when the case closes.
+    when the case closes. ``on_saved_state`` is called when the case, at a write,
+    turned out to be just what its file holds (and no edit came since).
     """
 
     def __init__(
@@ -53,6 +59,7 @@ class Autosaver:
         delay: float = DELAY,
         longest: float = LONGEST,
         on_error: Callable[[str], None] | None = None,
+        on_saved_state: Callable[[], None] | None = None,
     ) -> None:
         self.owner = owner
         """Whose timers run the debounce (the wizard screen)."""
@@ -65,6 +72,7 @@ class Autosaver:
         self.delay = delay
         self.longest = longest
         self.on_error = on_error
+        self.on_saved_state = on_saved_state
         self.writes = 0
         """How many recovery copies were written (for tests and the curious)."""
         self.last_written: float | None = None
@@ -74,6 +82,10 @@ class Autosaver:
         self._timer: Timer | None = None
         self._first_change: float | None = None
         self._generation = 0
+        self._edits = 0
+        """Counts :meth:`changed` calls: a write knows whether an edit came after it."""
+        self._file_text: tuple[tuple[int, int, int], str] | None = None
+        """The case file's size and times when last read, and the case it held as text."""
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopped = False
@@ -97,6 +109,7 @@ class Autosaver:
         """The case changed: write it within :attr:`delay` of quiet, :attr:`longest` at most."""
         if self._stopped:
             return
+        self._edits += 1
         now = monotonic()
         if self._first_change is None:
             self._first_change = now
@@ -160,15 +173,33 @@ class Autosaver:
         self._first_change = None
         if self._stopped:
             return
-        data = recovery.recovery_bytes(self.case, self.path)
-        self._spawn(self._write(self.recovery_path, data, self._generation))
+        text = codec.dumps(self.case)
+        data = recovery.recovery_bytes(self.case, self.path, text=text)
+        self._spawn(self._write(self.recovery_path, data, self._generation, text, self._edits))
 
-    async def _write(self, target: Path, data: bytes, generation: int) -> None:
+    async def _write(
+        self, target: Path, data: bytes, generation: int, text: str, edits: int
+    ) -> None:
         async with self._lock:
             if generation != self._generation:
                 return  # a save or a discard came after this change was taken
             try:
                 self._own(target)
+                if self.path is not None and await asyncio.to_thread(
+                    self._file_holds, self.path, text
+                ):
+                    if generation != self._generation:
+                        return  # saved or discarded meanwhile: that has done the rest
+                    # Edits undone: the file holds all of it, a copy would hold nothing more.
+                    try:
+                        await asyncio.to_thread(recovery.remove, target)
+                    except OSError as error:
+                        self._report(f"{target}: could not remove: {error.strerror or error}")
+                        return
+                    self.error = ""
+                    if edits == self._edits and self.on_saved_state is not None:
+                        self.on_saved_state()
+                    return
                 await asyncio.to_thread(recovery.write_bytes, target, data)
             except StoreError as error:
                 self._report(str(error))
@@ -183,6 +214,23 @@ class Autosaver:
                 action()
             except StoreError as error:
                 self._report(str(error))
+
+    def _file_holds(self, path: Path, text: str) -> bool:
+        """Whether the case file at ``path`` holds the case ``text`` is (as written).
+
+        The file is read again only when its size or times changed since it was last
+        read here (a save, or an edit elsewhere): a write is not held up by a parse.
+        """
+        from clientexit.core.validate import load_case
+
+        try:
+            info = path.stat()
+            stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            if self._file_text is None or self._file_text[0] != stamp:
+                self._file_text = (stamp, codec.dumps(load_case(path)))
+        except (CaseFileError, OSError):
+            return False  # unreadable, or not a case any more: keep the copy
+        return self._file_text[1] == text
 
     def _own(self, path: Path) -> None:
         """Before the first write or removal at ``path``: move earlier work there aside."""

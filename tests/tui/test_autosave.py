@@ -54,6 +54,8 @@ class Typing(App[None]):
         self.delay = delay
         self.longest = longest
         self.errors: list[str] = []
+        self.back_to_saved = 0
+        """How many times the autosaver said the case is as its file holds it."""
 
     def compose(self) -> ComposeResult:
         yield Input(self.case.client.name, id="name", select_on_focus=False)
@@ -68,8 +70,12 @@ class Typing(App[None]):
             longest=self.longest,
             adopt=self.adopt,
             on_error=self.errors.append,
+            on_saved_state=self.saved_state,
         )
         self.query_one(Input).focus()
+
+    def saved_state(self) -> None:
+        self.back_to_saved += 1
 
     @on(Input.Changed)
     def typed(self, event: Input.Changed) -> None:
@@ -144,6 +150,40 @@ async def test_steady_typing_is_never_more_than_longest_behind(tmp_path: Path) -
         assert 1.8 <= written_at[0] <= 2.5
         assert 0.9 <= last - stopped <= 1.5
         assert load_case(saver.recovery_path).client.name == case.client.name
+
+
+async def test_an_edit_undone_keeps_no_copy_and_says_so(tmp_path: Path) -> None:
+    case, path = _saved(tmp_path)
+    app = Typing(tmp_path, case, path, delay=0.1, longest=0.3)
+    async with app.run_test() as pilot:
+        saver = app.autosaver
+        target = recovery.recovery_path(tmp_path, path)
+        await pilot.press(*" Corp")
+        await _until(lambda: saver.writes == 1)
+        await saver.wait()
+        assert target.exists() and app.back_to_saved == 0
+        await pilot.press(*["backspace"] * 5)
+        await _until(lambda: app.back_to_saved == 1)
+        await saver.wait()
+        assert case.client.name == "Acme"
+        assert not target.exists()
+        assert saver.writes == 1  # nothing written for the undone edit
+
+
+async def test_an_edit_after_the_check_is_not_called_saved(tmp_path: Path) -> None:
+    # The case is compared in a worker thread: a key typed meanwhile is a new change.
+    case, path = _saved(tmp_path)
+    app = Typing(tmp_path, case, path, delay=5.0, longest=5.0)
+    async with app.run_test():
+        saver = app.autosaver
+        saver.changed()  # as typed, then undone: the case is as its file holds it
+        flushing = asyncio.create_task(saver.flush())
+        await asyncio.sleep(0)  # the check is under way
+        saver.changed()
+        await flushing
+        assert app.back_to_saved == 0
+        await saver.flush()
+        assert app.back_to_saved == 1
 
 
 async def test_typing_never_waits_for_the_disk(

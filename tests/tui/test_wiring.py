@@ -111,6 +111,83 @@ async def test_quit_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
     assert [p.name for p in store.trash_files(library)] == [f"{path.stem}-recovered.toml"]
 
 
+async def test_an_edit_undone_by_hand_is_saved_again(tmp_path: Path) -> None:
+    # Typed, then deleted: once the autosave finds the case as its file holds it, the
+    # title says saved, no recovery copy is kept, and quitting asks nothing.
+    library, path = _library(tmp_path)
+    app = build_app(library=library, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        copy = recovery.recovery_path(library, path)
+        await _type_name(pilot, wizard, " SA")
+        await wizard.autosaver.flush()
+        assert copy.exists() and wizard.dirty
+        assert str(wizard.sub_title).startswith("● unsaved")
+        await pilot.press("backspace", "backspace", "backspace")
+        await wizard.autosaver.flush()
+        await pilot.pause()
+        assert not wizard.dirty
+        assert wizard.sub_title == path.name
+        assert not copy.exists()
+        # Edited again: unsaved again.
+        await pilot.press("!")
+        assert wizard.dirty
+        await pilot.press("backspace")
+        await wizard.autosaver.flush()
+        await pilot.press("ctrl+q")
+        await _until(lambda: not app.is_running)
+    assert not copy.exists()
+
+
+async def test_an_invalid_field_keeps_the_case_unsaved(tmp_path: Path) -> None:
+    # Letters in the notice days leave the case as it was (the field keeps its previous
+    # value): with the name's edit undone the case is as its file holds it, but what is
+    # typed in the notice days is not. Still unsaved, and quitting asks.
+    library, path = _library(tmp_path)
+    app = build_app(library=library, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        await _until(lambda: not wizard.mounting and wizard.query("#notice-days"))
+        before = wizard.case.contract.notice_days
+        await _type_name(pilot, wizard, "!")
+        wizard.query_one("#notice-days", Input).focus()
+        await pilot.press("end", "x")
+        wizard.query_one("#client-name", Input).focus()
+        await pilot.press("end", "backspace")
+        await wizard.autosaver.flush()
+        await pilot.pause()
+        assert wizard.case.contract.notice_days == before
+        assert wizard.case == load_case(path)
+        assert wizard.dirty
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChangesDialog)
+
+
+async def test_a_file_changed_elsewhere_is_not_taken_for_the_case(tmp_path: Path) -> None:
+    # The case is compared with its file, not with how it was opened: edited elsewhere
+    # meanwhile, the file no longer holds the case, so an edit undone is still unsaved.
+    library, path = _library(tmp_path)
+    app = build_app(library=library, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        elsewhere = load_case(path)
+        elsewhere.contract.notice_days += 1
+        store.save_case(elsewhere, path, touch=False)
+        await _type_name(pilot, wizard, "!")
+        await pilot.press("backspace")
+        await wizard.autosaver.flush()
+        await pilot.pause()
+        assert wizard.dirty
+        assert recovery.recovery_path(library, path).exists()
+
+
 async def test_quit_without_changes_quits(tmp_path: Path) -> None:
     library, _ = _library(tmp_path)
     app = build_app(library=library)

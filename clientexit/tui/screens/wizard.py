@@ -174,7 +174,15 @@ class WizardScreen(Screen[None]):
         """Set when the wizard is about to close: no step is made from then on."""
         self.shown_states: list[StepState] = []
         self.shown_dates: tuple[object, ...] = ()
-        self.autosaver = Autosaver(self, library, case, path, key=recovery_key, adopt=recovered)
+        self.autosaver = Autosaver(
+            self,
+            library,
+            case,
+            path,
+            key=recovery_key,
+            adopt=recovered,
+            on_saved_state=self.back_to_saved,
+        )
         """Keeps a recovery copy of what is typed, a second or two behind."""
 
     def compose(self) -> ComposeResult:
@@ -233,6 +241,17 @@ class WizardScreen(Screen[None]):
 
     def pane(self, step: Step) -> StepPane:
         return self.query_one(f"#{step.value}", StepPane)
+
+    def back_to_saved(self) -> None:
+        """The autosaver found the case just as its file holds it (the edits undone)."""
+        if not self.dirty or self.mounting:
+            return
+        # A field whose text is not valid keeps its previous value in the case: the
+        # case matches its file, but what is typed there is not in it. Still unsaved.
+        if any(pane.invalid_fields for pane in self.query(StepPane)):
+            return
+        self.dirty = False
+        self.update_title()
 
     def update_title(self) -> None:
         self.title = self.case.title
