@@ -365,14 +365,21 @@ def test_the_app_looks_for_recoveries_where_they_are_written(tmp_path: Path) -> 
     assert written.parent == tmp_path / RECOVERY_FOLDER
 
 
-def test_opening_on_the_contract_step_loads_no_text_area_or_template_engine() -> None:
+def test_opening_on_the_contract_step_loads_no_text_area_template_engine_or_tables() -> None:
     """What `open` imports before its first frame: the step's own widgets, not the
-    record dialog's text area (loaded with a long field) or the template engine."""
+    record dialog's text area (loaded with a long field), the template engine, or the
+    record tables (below the first screen, made after the first frame)."""
+    later = (
+        "textual.widgets._text_area",
+        "jinja2",
+        "clientexit.tui.widgets.records",
+        "textual.widgets._data_table",
+    )
     code = (
         "import sys; "
         "from clientexit.tui.screens import wizard; "
         "wizard.pane_class(wizard.Step.CONTRACT); "
-        "print(sorted(m for m in ('textual.widgets._text_area', 'jinja2') if m in sys.modules))"
+        f"print(sorted(m for m in {later!r} if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -34,10 +34,12 @@ from clientexit.core.model import (
 from clientexit.core.rules import Level, Step
 from clientexit.core.validate import parse_money
 from clientexit.tui.screens.record import Field, RecordDialog, parse_date
-from clientexit.tui.widgets.records import Cell, RecordTable
 from clientexit.tui.widgets.steady import SteadyInput
 from clientexit.tui.widgets.step import StepPane
 from clientexit.tui.words import plural
+
+if TYPE_CHECKING:
+    from clientexit.tui.widgets.records import Cell, RecordTable
 
 MEDIUMS: tuple[tuple[str, str], ...] = (
     ("Video", Medium.VIDEO.value),
@@ -124,6 +126,13 @@ def fit(text: str, width: int) -> str:
     """One line of at most ``width`` characters, with an ellipsis when something was cut."""
     line = " ".join(text.split())
     return line if len(line) <= width else line[: max(width - 1, 0)] + "…"
+
+
+def _record_table() -> type[RecordTable]:
+    """RecordTable, imported once the step's tables are made (see compose_later)."""
+    from clientexit.tui.widgets.records import RecordTable
+
+    return RecordTable
 
 
 def cell_width(cell: Cell) -> int:
@@ -226,7 +235,9 @@ class ContractStep(StepPane):
     def compose_later(self) -> ComposeResult:
         # Below the first screen at 80x24 (the warnings and the client come first): the
         # step a case opens on mounts these after its first frame, two thirds of its
-        # widgets.
+        # widgets. The record tables' module (and Textual's DataTable) loads here too.
+        from clientexit.tui.widgets.records import RecordTable
+
         yield Static("Contract", classes="group-title")
         with Horizontal(classes="form-row"):
             yield from self._field("Contract title", "contract-title", "e.g. Website retainer")
@@ -546,7 +557,7 @@ class ContractStep(StepPane):
     ) -> None:
         if not self._changed(table_id, (columns, rows)):
             return
-        records = self.query_one(f"#{table_id}", RecordTable)
+        records = self.query_one(f"#{table_id}", _record_table())
         table = records.table
         cursor = table.cursor_row
         # New columns each time: a DataTable column never gets narrower once it has grown.
@@ -706,4 +717,4 @@ class ContractStep(StepPane):
     def _record_saved(self, table_id: str, index: int) -> None:
         self.edited(table_id)
         self.refresh_from_case()
-        self.query_one(f"#{table_id}", RecordTable).table.move_cursor(row=index, animate=False)
+        self.query_one(f"#{table_id}", _record_table()).table.move_cursor(row=index, animate=False)
