@@ -211,6 +211,9 @@ def find_recoveries(library: Path) -> list[Recovery]:
     than the recovery file, and the recovered case differs from the saved one.
     One that is identical to its saved case holds nothing to lose and is removed;
     one that is older than its case, or cannot be read, is left alone and not offered.
+
+    A copy moved aside (:func:`set_aside`) is offered even when its case was saved
+    after it: that save came from another session, which never held this work.
     """
     found: list[Recovery] = []
     for path in recovery_files(library):
@@ -220,7 +223,12 @@ def find_recoveries(library: Path) -> list[Recovery]:
             continue
         if recovered.case_path is not None and recovered.saved is not None:
             case_time = _mtime(recovered.case_path)
-            if case_time is not None and case_time > recovered.written.timestamp():
+            moved_aside = path != recovery_path(library, recovered.case_path)
+            if (
+                not moved_aside
+                and case_time is not None
+                and case_time > recovered.written.timestamp()
+            ):
                 continue
             if not recovered.differences:
                 remove(path)

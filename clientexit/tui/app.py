@@ -352,7 +352,7 @@ class ClientExitApp(App[None]):
             path=found.case_path,
             library=self.library,
             recovery_key=found.key,
-            recovered=True,
+            recovered_from=found.path,
         )
         if self.library_later and isinstance(self.screen, WizardScreen):
             # Asked before anything could be typed: the case opened from the command

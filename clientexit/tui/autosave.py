@@ -55,7 +55,7 @@ class Autosaver:
         path: Path | None,
         *,
         key: str = "",
-        adopt: bool = False,
+        restored_from: Path | None = None,
         delay: float = DELAY,
         longest: float = LONGEST,
         on_error: Callable[[str], None] | None = None,
@@ -89,11 +89,14 @@ class Autosaver:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopped = False
-        self.owned: set[Path] = {self.recovery_path} if adopt else set()
-        """Recovery files this case may overwrite or remove: those it wrote, and with
-        ``adopt`` (a case restored from its recovery file) the one it came from. Any
-        other file already at its recovery path is earlier work of the same case,
-        left for later: it is moved aside first, never overwritten or removed."""
+        self.restored_from = restored_from
+        """The recovery file the case was restored from, while it holds work no other
+        file does: removed once a copy of this session is written, or the case saved."""
+        self.owned: set[Path] = {restored_from} if restored_from is not None else set()
+        """Recovery files this case may overwrite or remove: those it wrote, and the one
+        it was restored from. Any other file already at its recovery path is other
+        work of the same case, left for later: it is moved aside first, never
+        overwritten or removed."""
 
     @property
     def recovery_path(self) -> Path:
@@ -125,6 +128,9 @@ class Autosaver:
         self._cancel()
         self.path = path
         stale.append(self.recovery_path)
+        if self.restored_from is not None:
+            stale.append(self.restored_from)
+            self.restored_from = None
 
         # Now, and once more after any write still under way has finished.
         def remove_all() -> None:
@@ -140,12 +146,16 @@ class Autosaver:
 
     def discard(self) -> None:
         """The user threw their unsaved changes away: the recovery copy goes to the trash."""
-        target = self.recovery_path
+        targets = [self.recovery_path]
+        if self.restored_from is not None and self.restored_from != targets[0]:
+            targets.append(self.restored_from)
+        self.restored_from = None
         self._cancel()
 
         def throw_away() -> None:
-            self._own(target)
-            recovery.discard(target, self.library)
+            for target in targets:
+                self._own(target)
+                recovery.discard(target, self.library)
 
         self._spawn(self._after_writes(throw_away))
 
@@ -196,11 +206,13 @@ class Autosaver:
                     except OSError as error:
                         self._report(f"{target}: could not remove: {error.strerror or error}")
                         return
+                    self._forget_restored(target)
                     self.error = ""
                     if edits == self._edits and self.on_saved_state is not None:
                         self.on_saved_state()
                     return
                 await asyncio.to_thread(recovery.write_bytes, target, data)
+                self._forget_restored(target)
             except StoreError as error:
                 self._report(str(error))
                 return
@@ -214,6 +226,16 @@ class Autosaver:
                 action()
             except StoreError as error:
                 self._report(str(error))
+
+    def _forget_restored(self, written: Path) -> None:
+        """After a copy at ``written`` (or none needed): the file the case was restored
+        from, if another, holds nothing this session does not, and is removed."""
+        restored, self.restored_from = self.restored_from, None
+        if restored is not None and restored != written:
+            try:
+                recovery.remove(restored)
+            except OSError as error:  # left where it is: offered again, nothing lost
+                self._report(f"{restored}: could not remove: {error.strerror or error}")
 
     def _file_holds(self, path: Path, text: str) -> bool:
         """Whether the case file at ``path`` holds the case ``text`` is (as written).

@@ -44,10 +44,10 @@ class Typing(App[None]):
         *,
         delay: float,
         longest: float,
-        adopt: bool = False,
+        restored_from: Path | None = None,
     ) -> None:
         super().__init__()
-        self.adopt = adopt
+        self.restored_from = restored_from
         self.library = library
         self.case = case
         self.path = path
@@ -68,7 +68,7 @@ class Typing(App[None]):
             self.path,
             delay=self.delay,
             longest=self.longest,
-            adopt=self.adopt,
+            restored_from=self.restored_from,
             on_error=self.errors.append,
             on_saved_state=self.saved_state,
         )
@@ -322,12 +322,50 @@ async def test_a_restored_case_writes_over_the_file_it_came_from(tmp_path: Path)
     case, path = _saved(tmp_path)
     earlier = _earlier(tmp_path, case, path, "Acme Earlier")
     case.client.name = "Acme Earlier"
-    app = Typing(tmp_path, case, path, delay=0.01, longest=0.02, adopt=True)
+    app = Typing(tmp_path, case, path, delay=0.01, longest=0.02, restored_from=earlier)
     async with app.run_test() as pilot:
         await pilot.press("!")
         await app.autosaver.flush()
     assert load_case(earlier).client.name == "Acme Earlier!"
     assert recovery.recovery_files(tmp_path) == [earlier]
+
+
+@pytest.mark.parametrize("then", ["type", "save", "discard"])
+async def test_a_case_restored_from_a_copy_moved_aside(tmp_path: Path, then: str) -> None:
+    # Restored from a copy moved aside, while another session's work is at the case's
+    # own recovery path: that work is moved aside in turn, never written over, and the
+    # copy restored from goes once this session's work is safe (or thrown away).
+    case, path = _saved(tmp_path)
+    moved = recovery.set_aside(_earlier(tmp_path, case, path, "Acme Moved"))
+    assert moved is not None
+    other = _earlier(tmp_path, case, path, "Acme Other")
+    case.client.name = "Acme Moved"
+    # Saved or thrown away before any copy of this session is written.
+    delay = 0.01 if then == "type" else 5.0
+    app = Typing(tmp_path, case, path, delay=delay, longest=delay, restored_from=moved)
+    async with app.run_test() as pilot:
+        saver = app.autosaver
+        await pilot.press("!")
+        if then == "type":
+            await saver.flush()
+        elif then == "save":
+            store.save_case(case, path)
+            saver.saved(path)
+        else:
+            saver.discard()
+        await saver.wait()
+    names = sorted(load_case(f).client.name for f in recovery.recovery_files(tmp_path))
+    assert not moved.exists() or load_case(moved).client.name != "Acme Moved"
+    if then == "type":
+        assert names == ["Acme Moved!", "Acme Other"]
+        assert load_case(other).client.name == "Acme Moved!"
+    elif then == "save":
+        assert names == ["Acme Other"]
+        assert load_case(path).client.name == "Acme Moved!"
+    else:
+        assert names == ["Acme Other"]
+        trashed = sorted(load_case(f).client.name for f in store.trash_files(tmp_path))
+        assert trashed == ["Acme Moved"]
 
 
 async def test_nothing_is_written_after_stop(tmp_path: Path) -> None:

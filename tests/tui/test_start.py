@@ -354,7 +354,23 @@ async def test_its_own_recovery_decided_later_is_never_overwritten(sample_librar
         await pilot.press("ctrl+s")
         await wizard.autosaver.wait()
     assert not earlier.exists()
-    assert load_case(earlier.with_name(f"{path.stem}-2.toml")).client.name == "Piekarnia Odzyskana"
+    moved = earlier.with_name(f"{path.stem}-2.toml")
+    assert load_case(moved).client.name == "Piekarnia Odzyskana"
+    # The next start offers it again, though the case was saved after it; restored
+    # and saved, it is gone.
+    app = build_app(library=sample_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, RecoveryDialog))
+        assert app.screen.found.path == moved  # type: ignore[attr-defined]
+        await pilot.press("enter")  # Restore
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        assert wizard.case.client.name == "Piekarnia Odzyskana" and wizard.dirty
+        await pilot.press("ctrl+s")
+        await wizard.autosaver.wait()
+    assert load_case(path).client.name == "Piekarnia Odzyskana"
+    assert recovery.recovery_files(sample_library) == []
 
 
 def test_the_app_looks_for_recoveries_where_they_are_written(tmp_path: Path) -> None:

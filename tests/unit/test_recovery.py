@@ -142,6 +142,25 @@ def test_a_recovery_older_than_its_case_is_not_offered_and_kept(
     assert path.exists()
 
 
+def test_a_copy_moved_aside_is_offered_though_its_case_was_saved_since(
+    library: Path, make_case: MakeCase
+) -> None:
+    # Moved aside by another session of the case, which then saved: that save never
+    # held this work, so it is offered still (the copy at the case's own name is not).
+    saved = save_new(make_case(), library)
+    path = recovery.write_recovery(_edited(make_case), library, saved)
+    moved = recovery.set_aside(path)
+    assert moved is not None
+    _age(moved, 60)
+    [found] = find_recoveries(library)
+    assert found.path == moved
+    assert found.differences == ["contract.notice_days: 0 → 14", "1 incident added"]
+    # Once it is no different from the case, it is removed like any other.
+    save_case(found.case, saved, touch=False)
+    assert find_recoveries(library) == []
+    assert not moved.exists()
+
+
 def test_a_recovery_identical_to_its_case_is_removed(library: Path, make_case: MakeCase) -> None:
     saved = save_new(make_case(), library)
     _age(saved, 60)

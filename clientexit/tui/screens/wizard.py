@@ -148,7 +148,7 @@ class WizardScreen(Screen[None]):
         library: Path,
         start: Step = Step.CONTRACT,
         recovery_key: str = "",
-        recovered: bool = False,
+        recovered_from: Path | None = None,
     ) -> None:
         super().__init__()
         steady_compositor(self)  # a key's repaint draws the field's widgets only
@@ -157,7 +157,7 @@ class WizardScreen(Screen[None]):
         self.library = library
         self.start = start
         # A case restored from a recovery file holds work its file does not.
-        self.dirty = path is None or recovered
+        self.dirty = path is None or recovered_from is not None
         self.visited: set[Step] = set()
         self.revision = 0
         """Counts edits, so a step shown again is refreshed only when the case changed."""
@@ -180,7 +180,7 @@ class WizardScreen(Screen[None]):
             case,
             path,
             key=recovery_key,
-            adopt=recovered,
+            restored_from=recovered_from,
             on_saved_state=self.back_to_saved,
         )
         """Keeps a recovery copy of what is typed, a second or two behind."""
