@@ -257,7 +257,7 @@ class CaseSummary:
             call_date=case.call.date,
             effective_date=rules.effective_date(case),
             money_owed=rules.money_owed(case),
-            currency=case.contract.currency,
+            currency=sys.intern(case.contract.currency),
             updated=case.updated,
             last_rehearsal=max((r.at for r in case.rehearsals), default=None),
             deletion_date=rules.deletion_date(case),
@@ -371,7 +371,7 @@ def _summary_from_json(data: list[Any], path: Path) -> CaseSummary:
         call_date=day(call),
         effective_date=day(ends),
         money_owed=Decimal(owed),
-        currency=str(currency),
+        currency=sys.intern(str(currency)),  # one string per currency, not per case
         updated=datetime.fromisoformat(updated),
         last_rehearsal=datetime.fromisoformat(last) if isinstance(last, str) else None,
         deletion_date=day(gone),
@@ -422,11 +422,15 @@ def _index_line(info: os.stat_result | None, result: CaseSummary | list[Problem]
     """A file's line in the index after its name: its stamp, a tab, what it held (JSON)."""
     if info is None or not stat.S_ISREG(info.st_mode):
         return None  # a pipe, a device or a vanished file: nothing to remember
+    return f"{_stamp(info)}\t{_payload(result)}"
+
+
+def _payload(result: CaseSummary | list[Problem]) -> str:
     if isinstance(result, CaseSummary):
         payload: object = _summary_to_json(result)
     else:
         payload = {"problems": [[p.message, p.key, p.line, p.column] for p in result]}
-    return f"{_stamp(info)}\t{json.dumps(payload, separators=(',', ':'))}"
+    return json.dumps(payload, separators=(",", ":"))
 
 
 def _read_case(path: Path, info: os.stat_result | None) -> Read:
@@ -455,8 +459,13 @@ class LibraryIndex:
         self.library = library
         self.path = library / INDEX_NAME
         self.lines: dict[str, str] = {}
-        """Each file's line after its name, by its name as JSON."""
-        self.seen: set[str] = set()
+        """Each file's line after its name, by its name as JSON: as loaded, for the
+        files not listed yet."""
+        self.kept: dict[str, str | tuple[str, CaseSummary]] = {}
+        """The files listed so far, by name as JSON: each one's new line, or for a
+        summary the index held, its stamp and the summary. That line is dropped once
+        read (a 10,000-case library's lines are about 3 MB), and made again from
+        the summary only if the index is saved."""
         self.changed = False
         self.head = head
         self._load(head)
@@ -532,16 +541,21 @@ class LibraryIndex:
     ) -> CaseSummary | list[Problem]:
         """:meth:`read`, with the file's ``os.stat`` already taken (``info``)."""
         key = json.dumps(path.name)
-        self.seen.add(key)
         if fresh is None:
             fresh, known = self.known_or_read(path, info)
-            if fresh is None:
+            if fresh is None:  # the index's line is current
+                held = self.lines.pop(key)
+                if isinstance(known, CaseSummary):
+                    self.kept[key] = (held.partition("\t")[0], known)
+                else:
+                    self.kept[key] = held
                 return known
         line, result = fresh
+        old = self.lines.pop(key, None)
         if line is None:
-            self.changed |= self.lines.pop(key, None) is not None
+            self.changed |= old is not None or self.kept.pop(key, None) is not None
         else:
-            self.lines[key] = line
+            self.kept[key] = line
             self.changed = True
         return result
 
@@ -552,15 +566,19 @@ class LibraryIndex:
         """
         if self.head is not None:
             return  # a part of the index: saving it would forget the rest
-        gone = self.lines.keys() - self.seen if final else set()
-        for key in gone:
-            del self.lines[key]
+        gone = bool(self.lines) if final else False
+        if final:
+            self.lines.clear()
         if not (self.changed or gone) or not self.library.is_dir():
             return
         header = json.dumps({"version": INDEX_VERSION, "format": FORMAT_VERSION})
-        text = "\n".join([header, *(f"{key}\t{line}" for key, line in self.lines.items())])
+        lines = [header]
+        for key, kept in self.kept.items():
+            line = kept if isinstance(kept, str) else f"{kept[0]}\t{_payload(kept[1])}"
+            lines.append(f"{key}\t{line}")
+        lines.extend(f"{key}\t{line}" for key, line in self.lines.items())
         with contextlib.suppress(OSError):
-            write_atomic(self.path, (text + "\n").encode("utf-8"), backup=False)
+            write_atomic(self.path, ("\n".join(lines) + "\n").encode("utf-8"), backup=False)
             self.changed = False
 
 

@@ -167,6 +167,7 @@ def test_an_index_that_cannot_be_read_or_written_never_breaks_the_listing(
 
 def test_a_changed_file_is_read_again(filled: Path, reads: list[str]) -> None:
     list_library(filled)
+    before = Index(filled).lines
     target = next(p for p in store.case_files(filled) if p.name.startswith("brio"))
     text = target.read_text(encoding="utf-8").replace('name = "Brio"', 'name = "Brio Renamed"')
     stamp = target.stat()
@@ -177,6 +178,14 @@ def test_a_changed_file_is_read_again(filled: Path, reads: list[str]) -> None:
     listing = list_library(filled)
     assert reads == [target.name]
     assert "Brio Renamed" in {s.client for s in listing.cases}
+    # The index is saved again: the lines of the files not read again are made anew
+    # from their summaries (their loaded lines are let go of once read), the same.
+    after = Index(filled).lines
+    assert after.keys() == before.keys()
+    assert {k: v for k, v in after.items() if k != target.name} == {
+        k: v for k, v in before.items() if k != target.name
+    }
+    assert after[target.name] != before[target.name]
     reads.clear()
     list_library(filled)
     assert reads == []
