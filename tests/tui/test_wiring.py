@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from clientexit.core import recovery, store
 from clientexit.core.validate import load_case
-from clientexit.tui.app import build_app
+from clientexit.tui.app import ClientExitApp, build_app
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
 from clientexit.tui.screens.library import LibraryScreen
 from clientexit.tui.screens.recovery import RecoveryDialog
@@ -24,6 +27,19 @@ def _library(tmp_path: Path) -> tuple[Path, Path]:
     library = tmp_path / "library"
     library.mkdir(mode=0o700)
     return library, Path(shutil.copy(SAMPLE, library / SAMPLE.name))
+
+
+@asynccontextmanager
+async def _opened(
+    library: Path, path: Path
+) -> AsyncIterator[tuple[ClientExitApp, Pilot[None], WizardScreen]]:
+    """The app started on ``path`` (as `clientexit open` does), its wizard on screen."""
+    app = build_app(library=library, open_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        yield app, pilot, wizard
 
 
 async def _until(check: object, timeout: float = 5.0) -> None:
@@ -40,11 +56,7 @@ async def _type_name(pilot: object, wizard: WizardScreen, text: str) -> None:
 
 async def test_typing_is_autosaved_and_a_save_removes_the_copy(tmp_path: Path) -> None:
     library, path = _library(tmp_path)
-    app = build_app(library=library, open_path=path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        wizard = app.screen
-        assert isinstance(wizard, WizardScreen)
+    async with _opened(library, path) as (_app, pilot, wizard):
         copy = recovery.recovery_path(library, path)
         await _type_name(pilot, wizard, " SA")
         assert not copy.exists()
@@ -59,11 +71,7 @@ async def test_typing_is_autosaved_and_a_save_removes_the_copy(tmp_path: Path) -
 async def test_after_a_crash_the_work_is_offered_and_restored(tmp_path: Path) -> None:
     library, path = _library(tmp_path)
     before = path.read_bytes()
-    app = build_app(library=library, open_path=path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        wizard = app.screen
-        assert isinstance(wizard, WizardScreen)
+    async with _opened(library, path) as (app, pilot, wizard):
         await _type_name(pilot, wizard, " SA")
         await wizard.autosaver.flush()
         app.exit()  # as abrupt as it gets without killing the test: no save, no question
@@ -89,11 +97,7 @@ async def test_after_a_crash_the_work_is_offered_and_restored(tmp_path: Path) ->
 
 async def test_quit_with_unsaved_changes_asks_first(tmp_path: Path) -> None:
     library, path = _library(tmp_path)
-    app = build_app(library=library, open_path=path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        wizard = app.screen
-        assert isinstance(wizard, WizardScreen)
+    async with _opened(library, path) as (app, pilot, wizard):
         await _type_name(pilot, wizard, "!")
         await wizard.autosaver.flush()
         await pilot.press("ctrl+q")
@@ -115,11 +119,7 @@ async def test_an_edit_undone_by_hand_is_saved_again(tmp_path: Path) -> None:
     # Typed, then deleted: once the autosave finds the case as its file holds it, the
     # title says saved, no recovery copy is kept, and quitting asks nothing.
     library, path = _library(tmp_path)
-    app = build_app(library=library, open_path=path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        wizard = app.screen
-        assert isinstance(wizard, WizardScreen)
+    async with _opened(library, path) as (app, pilot, wizard):
         copy = recovery.recovery_path(library, path)
         await _type_name(pilot, wizard, " SA")
         await wizard.autosaver.flush()
@@ -146,11 +146,7 @@ async def test_an_invalid_field_keeps_the_case_unsaved(tmp_path: Path) -> None:
     # value): with the name's edit undone the case is as its file holds it, but what is
     # typed in the notice days is not. Still unsaved, and quitting asks.
     library, path = _library(tmp_path)
-    app = build_app(library=library, open_path=path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        wizard = app.screen
-        assert isinstance(wizard, WizardScreen)
+    async with _opened(library, path) as (app, pilot, wizard):
         await _until(lambda: not wizard.mounting and wizard.query("#notice-days"))
         before = wizard.case.contract.notice_days
         await _type_name(pilot, wizard, "!")
@@ -172,11 +168,7 @@ async def test_a_file_changed_elsewhere_is_not_taken_for_the_case(tmp_path: Path
     # The case is compared with its file, not with how it was opened: edited elsewhere
     # meanwhile, the file no longer holds the case, so an edit undone is still unsaved.
     library, path = _library(tmp_path)
-    app = build_app(library=library, open_path=path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        wizard = app.screen
-        assert isinstance(wizard, WizardScreen)
+    async with _opened(library, path) as (_app, pilot, wizard):
         elsewhere = load_case(path)
         elsewhere.contract.notice_days += 1
         store.save_case(elsewhere, path, touch=False)
