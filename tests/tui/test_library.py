@@ -209,6 +209,24 @@ async def test_a_late_preview_is_dropped_while_the_screen_is_taken_down(
         assert isinstance(app.screen, LibraryScreen)
 
 
+async def test_the_readiness_verdict_is_on_screen_at_80x24(sample_library: Path) -> None:
+    # On a narrow screen the preview is a band of fixed height under the list: every
+    # line of the whole case's preview, the verdict last, fits in it.
+    app = build_app(library=sample_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        preview = screen.query_one("#preview", Static)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "Checking" not in str(preview.render()):
+                break
+        lines = str(preview.render()).splitlines()
+        assert lines[-1] in ("Ready for the call", "2 things to fix before the call")
+        assert lines[-2].startswith("Open  ")  # the whole case, not only the summary
+        assert len(lines) <= preview.content_region.height
+
+
 async def test_the_preview_shows_the_summary_then_the_whole_case(sample_library: Path) -> None:
     from clientexit.tui.screens.library import summary_preview
 

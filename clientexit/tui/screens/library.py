@@ -85,7 +85,9 @@ def matches(summary: CaseSummary, words: str) -> bool:
     return all(word in haystack for word in words.lower().split())
 
 
-CHECKING = Text("\nChecking…", style="dim")
+CHECKING = Text("Checking…", style="dim")
+"""Under the preview's lines until the readiness check is done. Not after a blank line:
+on a narrow screen the preview is 8 lines high, and the verdict is its last."""
 
 
 def preview_text(
@@ -412,9 +414,9 @@ class LibraryScreen(Screen[None]):
         render.use_library(self.library)
         warnings = [f for f in rules.findings(case) if f.level is rules.Level.WARNING]
         ready = Text(
-            f"\n{len(warnings)} thing{'s' if len(warnings) != 1 else ''} to fix before the call"
+            f"{len(warnings)} thing{'s' if len(warnings) != 1 else ''} to fix before the call"
             if warnings
-            else "\nReady for the call",
+            else "Ready for the call",
             style="yellow" if warnings else "green",
         )
         self.show_preview(path, text + ready)
