@@ -381,15 +381,18 @@ def test_the_app_looks_for_recoveries_where_they_are_written(tmp_path: Path) -> 
     assert written.parent == tmp_path / RECOVERY_FOLDER
 
 
-def test_opening_on_the_contract_step_loads_no_text_area_template_engine_or_tables() -> None:
+def test_opening_on_the_contract_step_loads_only_what_its_first_frame_needs() -> None:
     """What `open` imports before its first frame: the step's own widgets, not the
-    record dialog's text area (loaded with a long field), the template engine, or the
-    record tables (below the first screen, made after the first frame)."""
+    record dialog's text area (loaded with a long field), the template engine, the
+    record tables (below the first screen, made after the first frame), or the
+    autosave and recovery files (made on the first edit)."""
     later = (
         "textual.widgets._text_area",
         "jinja2",
         "clientexit.tui.widgets.records",
         "textual.widgets._data_table",
+        "clientexit.tui.autosave",
+        "clientexit.core.recovery",
     )
     code = (
         "import sys; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from contextlib import suppress
+from functools import cached_property
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,6 @@ from clientexit.core import rules
 from clientexit.core.model import Case
 from clientexit.core.rules import Step, StepState
 from clientexit.core.store import StoreError, save_case, save_new
-from clientexit.tui.autosave import Autosaver
 from clientexit.tui.messages import CaseEdited
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
 from clientexit.tui.widgets.footer import StableFooter
@@ -34,6 +34,7 @@ from clientexit.tui.widgets.steady import SteadyHeader, SteadyInput, steady_comp
 from clientexit.tui.widgets.step import StepPane
 
 if TYPE_CHECKING:
+    from clientexit.tui.autosave import Autosaver
     from clientexit.tui.widgets.step_review import GoToStep
 
 PANE_CLASSES: dict[Step, tuple[str, str]] = {
@@ -174,16 +175,25 @@ class WizardScreen(Screen[None]):
         """Set when the wizard is about to close: no step is made from then on."""
         self.shown_states: list[StepState] = []
         self.shown_dates: tuple[object, ...] = ()
-        self.autosaver = Autosaver(
+        self.recovery_key = recovery_key
+        self.recovered_from = recovered_from
+
+    @cached_property
+    def autosaver(self) -> Autosaver:
+        """Keeps a recovery copy of what is typed, a second or two behind. Made on first
+        use (the first edit, a save, closing): its module and the recovery files' are
+        not needed for the first frame."""
+        from clientexit.tui.autosave import Autosaver
+
+        return Autosaver(
             self,
-            library,
-            case,
-            path,
-            key=recovery_key,
-            restored_from=recovered_from,
+            self.library,
+            self.case,
+            self.path,
+            key=self.recovery_key,
+            restored_from=self.recovered_from,
             on_saved_state=self.back_to_saved,
         )
-        """Keeps a recovery copy of what is typed, a second or two behind."""
 
     def compose(self) -> ComposeResult:
         yield SteadyHeader()
