@@ -15,6 +15,7 @@ import pytest
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher
+from textual.widgets._footer import FooterKey
 
 from clientexit.tui.app import build_app
 from clientexit.tui.screens.wizard import WizardScreen
@@ -136,3 +137,22 @@ async def test_new_case_at_the_smallest_size(tmp_path: Path) -> None:
             await pilot.pause()
         assert screen.current.value == "review"
         assert app.is_running
+
+
+async def test_the_script_steps_footer_shows_rehearse_at_80x24(case_path: Path) -> None:
+    # The Script step has more keys than 80 columns hold; the footer clips the last
+    # ones under the palette's key. Rehearse, the step's way forward, is not among them.
+    app = build_app(library=case_path.parent, open_path=case_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        await pilot.press("alt+5")
+        for _ in range(50):
+            await pilot.pause()
+            keys = {key.key: key for key in screen.query(FooterKey)}
+            if "ctrl+e" in keys:
+                break
+        palette = next(key for key in keys.values() if key.has_class("-command-palette"))
+        rehearse = keys["ctrl+e"].region
+        assert rehearse.width and rehearse.right <= palette.region.x

@@ -17,6 +17,16 @@ class StableFooter(Footer):
     are let go of (each is bound to the footer's ``compact``: see prune_watchers).
     """
 
+    DEFAULT_CSS = """
+    /* Compact, the palette's key keeps a margin on its right that it does not paint:
+       when the keys overflow (the Script step at 80 columns), a letter of a key under
+       it showed there. Its own padding covers that column instead. */
+    StableFooter.-compact FooterKey.-command-palette {
+        margin-right: 0;
+        padding-right: 1;
+    }
+    """
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.shown_keys: tuple[object, ...] | None = None
