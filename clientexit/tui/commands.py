@@ -38,7 +38,7 @@ def commands_for(app: ClientExitApp, screen: Screen) -> Iterator[SystemCommand]:
         for number, pane in enumerate(STEP_PANES, start=1):
             yield SystemCommand(
                 f"Go to step {number}: {pane.heading}",
-                f"Open the {pane.heading.lower()} step (alt+{number})",
+                f"Open the {pane.heading.lower()} step (f2, then {number})",
                 lambda n=number: screen.action_go(n),
             )
         yield SystemCommand(

@@ -134,9 +134,19 @@ class WizardScreen(Screen[None]):
             id="wizard.previous",
         ),
         Binding("escape", "close", "Library", id="wizard.close"),
-        Binding("f2", "focus_steps", "Steps", show=False, id="wizard.steps"),
+        Binding(
+            "f2",
+            "focus_steps",
+            "Step list: then 1-6 opens that step",
+            show=False,
+            id="wizard.steps",
+        ),
+        # Only terminals that speak the kitty keyboard protocol report alt with a digit
+        # as such; most send it as a character (alt+1 as "¡"), which goes into the
+        # focused field. So these go unlisted: the help and the palette name f2, then
+        # the step's digit, which works everywhere.
         *(
-            Binding(f"alt+{n}", f"go({n})", f"Step {n}", show=False, id=f"wizard.step{n}")
+            Binding(f"alt+{n}", f"go({n})", "", show=False, id=f"wizard.step{n}")
             for n in range(1, 7)
         ),
     ]
