@@ -1,0 +1,126 @@
+"""Keys as terminals really send them.
+
+Going straight to a step: most terminals (tmux, GNOME Terminal, xterm) send alt with
+a digit as ESC and the digit, which Textual reads as a character ("¡" for alt+1),
+typed into the focused field. So the help and the palette name f2 and the step's
+number, never alt.
+
+Keys that arrive together (pasted by a tool, typed ahead while the app is busy, or
+bunched by a slow SSH link) are read in one go. Textual hands each key to the
+focused widget's own queue, so a key that moves the focus (tab, f2, / in the
+library) acts only once that widget gets to it, after the keys behind it have gone
+to the same widget: they must go where the focus has moved instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
+
+from clientexit.core.rules import Step
+from clientexit.tui.app import build_app
+from clientexit.tui.commands import commands_for
+from clientexit.tui.screens.help import help_markdown
+from clientexit.tui.screens.library import LibraryScreen
+from tests.tui.wizard_helpers import SAMPLES, open_sample_at, wizard
+
+
+def burst(app: object, keys: list[str]) -> None:
+    """Post ``keys`` to the app at once, as its driver does for one read of the terminal."""
+    for key in keys:
+        character = {"tab": "\t", "slash": "/"}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))  # type: ignore[attr-defined]
+
+
+async def test_f2_then_a_digit_opens_that_step_from_a_field(tmp_path: Path) -> None:
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
+        screen = wizard(app)
+        name = screen.query_one("#client-name", Input)
+        assert screen.focused is name
+        before = name.value
+
+        for number, step in ((3, Step.TONE), (5, Step.SCRIPT), (1, Step.CONTRACT)):
+            await pilot.press("f2", str(number))
+            await pilot.pause()
+            assert screen.current is step
+            focused = screen.focused
+            assert focused is not None and screen.pane(step) in focused.ancestors
+        assert name.value == before  # the digits opened steps; none was typed
+
+
+async def test_the_palette_and_the_help_name_f2_not_alt(tmp_path: Path) -> None:
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
+        screen = wizard(app)
+        steps = [c for c in commands_for(app, screen) if c.title.startswith("Go to step")]
+        assert [c.title for c in steps][:1] == ["Go to step 1: Contract"]
+        assert len(steps) == len(Step)
+        for number, command in enumerate(steps, start=1):
+            assert command.help.endswith(f"(f2, then {number})"), command.help
+            assert "alt" not in command.help
+
+        text = help_markdown(screen)
+        assert "| `f2` | Step list: then 1-6 opens that step |" in text
+        assert "press `f2` for the step list, then the step's number" in " ".join(text.split())
+        # alt+digit is explained in the prose, not listed as a key that works everywhere.
+        assert "| `alt+" not in text
+
+
+async def test_keys_typed_ahead_of_tab_go_to_the_next_field(tmp_path: Path) -> None:
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
+        screen = wizard(app)
+        name = screen.query_one("#client-name", Input)
+        contact = screen.query_one("#client-contact", Input)
+        email = screen.query_one("#client-email", Input)
+        name.value = contact.value = ""
+        await pilot.pause()
+
+        burst(app, [*"Acme", "tab", *"Jo", "tab", *"jo@acme.example"])
+        await pilot.pause(0.2)
+        assert (name.value, contact.value, email.value) == ("Acme", "Jo", "jo@acme.example")
+        # Back a field: tab and shift+tab select the field's text, so typing replaces it.
+        burst(app, ["shift+tab", *"Joan", "shift+tab", *"Acme Ltd"])
+        await pilot.pause(0.2)
+        assert (name.value, contact.value) == ("Acme Ltd", "Joan")
+
+
+async def test_keys_typed_ahead_of_f2_go_to_the_step_list(tmp_path: Path) -> None:
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
+        screen = wizard(app)
+        name = screen.query_one("#client-name", Input)
+        before = name.value
+
+        burst(app, ["f2", "4"])
+        await pilot.pause(0.2)
+        assert screen.current is Step.REFERRAL
+        assert name.value == before
+
+
+async def test_a_filter_typed_ahead_of_slash_filters_the_library(tmp_path: Path) -> None:
+    for source in sorted(SAMPLES.glob("*.toml"))[:4]:
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    files = sorted(path.name for path in tmp_path.glob("*.toml"))
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        # "c" on the table duplicates the selected case, "s" sorts, "r" reloads: typed
+        # ahead of "/" they must land in the filter, not act on the table.
+        burst(app, ["slash", *"cafe sr"])
+        await pilot.pause(0.3)
+        assert library.query_one("#filter", Input).value == "cafe sr"
+        assert sorted(path.name for path in tmp_path.glob("*.toml")) == files
+        # With the filter focused, "/" is a character like any other.
+        burst(app, ["slash"])
+        await pilot.pause()
+        assert library.query_one("#filter", Input).value == "cafe sr/"
