@@ -67,7 +67,17 @@ async def test_filter_narrows_and_escape_clears(
         await pilot.press("escape")
         assert app.screen.query_one("#filter", Input).value == ""
         assert len(clients(app)) == len(sample_names)
-        await pilot.press("slash", *"nobody-like-this")
+        # Down goes from the filter to the list, the filter kept; enter opens the case.
+        await pilot.press(*"cafe", "down")
+        assert app.focused is app.screen.query_one("#cases")
+        assert clients(app) == ["Café Kanelbullen AB", "The Copper Kettle Café"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+        assert app.screen.case.client.name == "The Copper Kettle Café"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("slash", "ctrl+a", *"nobody-like-this")
         await pilot.pause()
         assert clients(app) == []
         empty = str(app.screen.query_one("#empty", Static).render())

@@ -474,14 +474,15 @@ class LibraryScreen(Screen[None]):
         self.query_one("#cases").focus()
 
     def on_key(self, event: events.Key) -> None:
-        # Escape in the filter clears it first, then gives the focus back to the list.
-        if event.key == "escape" and self.focused is self.query_one("#filter"):
+        # Escape in the filter clears it first, then gives the focus back to the list;
+        # down goes to the list at once, with the filter kept.
+        if event.key in ("escape", "down") and self.focused is self.query_one("#filter"):
             event.stop()
             filter_box = self.query_one("#filter", Input)
-            if filter_box.value:
+            if event.key == "escape" and filter_box.value:
                 filter_box.value = ""
             else:
-                self.query_one("#cases").focus()
+                self.set_focus(self.query_one("#cases"))
 
     # -- actions -------------------------------------------------------------
 
