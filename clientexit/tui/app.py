@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.messages import ExitApp
 from textual.screen import Screen
 
 from clientexit.core.base import Step
+from clientexit.tui.keys import KeysInOrderApp
 from clientexit.tui.watchers import prune_watchers
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ RECOVERY_FOLDER = ".recovery"
 """``clientexit.core.recovery.RECOVERY_DIR``, looked at before that module is imported."""
 
 
-class ClientExitApp(App[None]):
+class ClientExitApp(KeysInOrderApp):
     """Prepare the call that ends a client relationship."""
 
     CSS_PATH = "app.tcss"

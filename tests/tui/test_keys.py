@@ -5,11 +5,12 @@ a digit as ESC and the digit, which Textual reads as a character ("¡" for alt+1
 typed into the focused field. So the help and the palette name f2 and the step's
 number, never alt.
 
-Keys that arrive together (pasted by a tool, typed ahead while the app is busy, or
-bunched by a slow SSH link) are read in one go. Textual hands each key to the
-focused widget's own queue, so a key that moves the focus (tab, f2, / in the
-library) acts only once that widget gets to it, after the keys behind it have gone
-to the same widget: they must go where the focus has moved instead.
+Keys that arrive together (sent by a typing tool, typed while the app is busy for a
+moment, or bunched by a slow SSH link) are read in one go. Textual hands each key to
+the focused widget's own queue, and a bound key (backspace, tab, f2) acts only once
+it is back at the app, after the keys behind it have gone on: they must not
+overtake it (see clientexit.tui.keys). A key that opens a form holds the keys behind
+it until the form has the focus.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from clientexit.core.rules import Step
 from clientexit.tui.app import build_app
 from clientexit.tui.commands import commands_for
 from clientexit.tui.screens.help import help_markdown
 from clientexit.tui.screens.library import LibraryScreen
+from clientexit.tui.screens.record import RecordDialog
 from tests.tui.wizard_helpers import SAMPLES, open_sample_at, wizard
 
 
@@ -69,6 +71,19 @@ async def test_the_palette_and_the_help_name_f2_not_alt(tmp_path: Path) -> None:
         assert "press `f2` for the step list, then the step's number" in " ".join(text.split())
         # alt+digit is explained in the prose, not listed as a key that works everywhere.
         assert "| `alt+" not in text
+
+
+async def test_keys_read_together_are_handled_in_order_in_a_field(tmp_path: Path) -> None:
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
+        name = wizard(app).query_one("#client-name", Input)
+        name.value = ""
+        await pilot.pause()
+
+        burst(app, [*"ba", "backspace", "c", "left", "x", "end", *"ee", "home", "delete"])
+        await pilot.pause(0.2)
+        assert name.value == "xcee"
 
 
 async def test_keys_typed_ahead_of_tab_go_to_the_next_field(tmp_path: Path) -> None:
@@ -124,3 +139,40 @@ async def test_a_filter_typed_ahead_of_slash_filters_the_library(tmp_path: Path)
         burst(app, ["slash"])
         await pilot.pause()
         assert library.query_one("#filter", Input).value == "cafe sr/"
+
+
+async def test_keys_typed_ahead_of_a_form_go_into_the_form(tmp_path: Path) -> None:
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
+        screen = wizard(app)
+        screen.pane(Step.CONTRACT).query_one("#deliverables DataTable", DataTable).focus()
+        await pilot.pause()
+        before = len(screen.case.contract.deliverables)
+
+        # "a" opens the form; "c" or "e" reaching the step would act there instead.
+        burst(app, ["a", *"Archive once"])
+        await pilot.pause(0.3)
+        dialog = app.screen
+        assert isinstance(dialog, RecordDialog)
+        assert dialog.query_one("#field-name", Input).value == "Archive once"
+        # Saved with a key read together with the last characters: none is left out.
+        burst(app, [*" moer", "backspace", "backspace", *"re", "ctrl+s"])
+        await pilot.pause(0.3)
+        assert app.screen is screen
+        assert screen.case.contract.deliverables[-1].name == "Archive once more"
+        assert len(screen.case.contract.deliverables) == before + 1
+
+
+async def test_keys_typed_ahead_of_a_script_form_do_not_act_on_the_step(tmp_path: Path) -> None:
+    app = build_app(library=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sample_at(app, pilot, tmp_path, "brandt", Step.SCRIPT)
+        screen = wizard(app)
+        # The script's lines: c would copy the line under the cursor, e open the editor.
+        burst(app, ["a", *"ce"])
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, RecordDialog)
+        assert [n.message for n in app._notifications] == []
+        await pilot.press("escape")
+        assert app.screen is screen

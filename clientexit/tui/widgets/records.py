@@ -137,11 +137,19 @@ class RecordTable(Widget, can_focus=False):
         return True
 
     def action_add(self) -> None:
+        self.hold_keys()
         self.post_message(self.Add(self))
 
     def action_edit(self) -> None:
         if self.table.row_count:
+            self.hold_keys()
             self.post_message(self.Edit(self, self.cursor))
+
+    def hold_keys(self) -> None:
+        # The form opens once the step has the message: keys typed behind this one go to it.
+        hold = getattr(self.app, "hold_keys", None)
+        if hold is not None:
+            hold()
 
     def action_remove(self) -> None:
         if self.table.row_count:
@@ -159,4 +167,5 @@ class RecordTable(Widget, can_focus=False):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # A click or enter on a row edits it.
         event.stop()
+        self.hold_keys()
         self.post_message(self.Edit(self, event.cursor_row))
