@@ -15,17 +15,21 @@ it until the form has the focus.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from clientexit.core.rules import Step
-from clientexit.tui.app import build_app
+from clientexit.tui.app import ClientExitApp, build_app
 from clientexit.tui.commands import commands_for
 from clientexit.tui.screens.help import help_markdown
 from clientexit.tui.screens.library import LibraryScreen
 from clientexit.tui.screens.record import RecordDialog
+from clientexit.tui.screens.wizard import WizardScreen
 from tests.tui.wizard_helpers import SAMPLES, open_sample_at, wizard
 
 
@@ -36,11 +40,19 @@ def burst(app: object, keys: list[str]) -> None:
         app.post_message(events.Key(key, character))  # type: ignore[attr-defined]
 
 
-async def test_f2_then_a_digit_opens_that_step_from_a_field(tmp_path: Path) -> None:
+@asynccontextmanager
+async def opened_at(
+    tmp_path: Path, step: Step
+) -> AsyncIterator[tuple[ClientExitApp, Pilot[None], WizardScreen]]:
+    """The Brandt sample opened at ``step``, at 80x24, the cursor in its first field."""
     app = build_app(library=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
-        screen = wizard(app)
+        await open_sample_at(app, pilot, tmp_path, "brandt", step)
+        yield app, pilot, wizard(app)
+
+
+async def test_f2_then_a_digit_opens_that_step_from_a_field(tmp_path: Path) -> None:
+    async with opened_at(tmp_path, Step.CONTRACT) as (_app, pilot, screen):
         name = screen.query_one("#client-name", Input)
         assert screen.focused is name
         before = name.value
@@ -55,10 +67,7 @@ async def test_f2_then_a_digit_opens_that_step_from_a_field(tmp_path: Path) -> N
 
 
 async def test_the_palette_and_the_help_name_f2_not_alt(tmp_path: Path) -> None:
-    app = build_app(library=tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
-        screen = wizard(app)
+    async with opened_at(tmp_path, Step.CONTRACT) as (app, _pilot, screen):
         steps = [c for c in commands_for(app, screen) if c.title.startswith("Go to step")]
         assert [c.title for c in steps][:1] == ["Go to step 1: Contract"]
         assert len(steps) == len(Step)
@@ -74,10 +83,8 @@ async def test_the_palette_and_the_help_name_f2_not_alt(tmp_path: Path) -> None:
 
 
 async def test_keys_read_together_are_handled_in_order_in_a_field(tmp_path: Path) -> None:
-    app = build_app(library=tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
-        name = wizard(app).query_one("#client-name", Input)
+    async with opened_at(tmp_path, Step.CONTRACT) as (app, pilot, screen):
+        name = screen.query_one("#client-name", Input)
         name.value = ""
         await pilot.pause()
 
@@ -87,10 +94,7 @@ async def test_keys_read_together_are_handled_in_order_in_a_field(tmp_path: Path
 
 
 async def test_keys_typed_ahead_of_tab_go_to_the_next_field(tmp_path: Path) -> None:
-    app = build_app(library=tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
-        screen = wizard(app)
+    async with opened_at(tmp_path, Step.CONTRACT) as (app, pilot, screen):
         name = screen.query_one("#client-name", Input)
         contact = screen.query_one("#client-contact", Input)
         email = screen.query_one("#client-email", Input)
@@ -107,10 +111,7 @@ async def test_keys_typed_ahead_of_tab_go_to_the_next_field(tmp_path: Path) -> N
 
 
 async def test_keys_typed_ahead_of_f2_go_to_the_step_list(tmp_path: Path) -> None:
-    app = build_app(library=tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
-        screen = wizard(app)
+    async with opened_at(tmp_path, Step.CONTRACT) as (app, pilot, screen):
         name = screen.query_one("#client-name", Input)
         before = name.value
 
@@ -142,10 +143,7 @@ async def test_a_filter_typed_ahead_of_slash_filters_the_library(tmp_path: Path)
 
 
 async def test_keys_typed_ahead_of_a_form_go_into_the_form(tmp_path: Path) -> None:
-    app = build_app(library=tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "brandt", Step.CONTRACT)
-        screen = wizard(app)
+    async with opened_at(tmp_path, Step.CONTRACT) as (app, pilot, screen):
         screen.pane(Step.CONTRACT).query_one("#deliverables DataTable", DataTable).focus()
         await pilot.pause()
         before = len(screen.case.contract.deliverables)
@@ -165,10 +163,7 @@ async def test_keys_typed_ahead_of_a_form_go_into_the_form(tmp_path: Path) -> No
 
 
 async def test_keys_typed_ahead_of_a_script_form_do_not_act_on_the_step(tmp_path: Path) -> None:
-    app = build_app(library=tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sample_at(app, pilot, tmp_path, "brandt", Step.SCRIPT)
-        screen = wizard(app)
+    async with opened_at(tmp_path, Step.SCRIPT) as (app, pilot, screen):
         # The script's lines: c would copy the line under the cursor, e open the editor.
         burst(app, ["a", *"ce"])
         await pilot.pause(0.3)
