@@ -139,20 +139,54 @@ async def test_new_case_at_the_smallest_size(tmp_path: Path) -> None:
         assert app.is_running
 
 
-async def test_the_script_steps_footer_shows_rehearse_at_80x24(case_path: Path) -> None:
-    # The Script step has more keys than 80 columns hold; the footer clips the last
-    # ones under the palette's key. Rehearse, the step's way forward, is not among them.
+@pytest.mark.parametrize(
+    ("width", "left_out"),
+    [(80, {"ctrl+q", "escape", "delete", "ctrl+g"}), (120, set())],
+)
+async def test_the_script_steps_footer_fits_its_line(
+    case_path: Path, width: int, left_out: set[str]
+) -> None:
+    # The Script step has more keys than 80 columns hold. The footer leaves out those
+    # listed in the help anyway (quit, library, remove a row, generate), so that the
+    # step's own keys, Save and Help show whole, none under the palette's key.
     app = build_app(library=case_path.parent, open_path=case_path)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(width, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, WizardScreen)
-        await pilot.press("alt+5")
+        await pilot.press("f2", "5")
         for _ in range(50):
             await pilot.pause()
             keys = {key.key: key for key in screen.query(FooterKey)}
             if "ctrl+e" in keys:
                 break
-        palette = next(key for key in keys.values() if key.has_class("-command-palette"))
-        rehearse = keys["ctrl+e"].region
-        assert rehearse.width and rehearse.right <= palette.region.x
+        await pilot.pause()
+        palette = keys.pop("ctrl+p")
+        shown = {name for name, key in keys.items() if key.display}
+        assert set(keys) - shown == left_out
+        assert {"ctrl+pagedown", "a", "ctrl+e", "ctrl+o", "ctrl+s", "f1"} <= shown
+        for name in shown:
+            region = keys[name].region
+            assert region.width and region.right <= palette.region.x, name
+
+
+async def test_the_rehearsals_footer_shows_help_at_80x24(case_path: Path) -> None:
+    from clientexit.tui.screens.rehearsal import Mode, RehearsalScreen
+
+    app = build_app(library=case_path.parent, rehearse=case_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause()
+            if isinstance(app.screen, RehearsalScreen):
+                break
+        screen = app.screen
+        assert isinstance(screen, RehearsalScreen)
+        if screen.mode is Mode.COUNTDOWN:
+            await pilot.press("space")
+        await pilot.pause()
+        await pilot.pause()
+        keys = {key.key: key for key in screen.query(FooterKey)}
+        assert "f" in keys  # the run's keys: flag, pause, edit...
+        help_key = keys["f1"].region
+        assert help_key.width == len("f1 Help") and help_key.right <= 80
+        assert not keys["ctrl+q"].display

@@ -24,9 +24,10 @@ def _key_name(key: str) -> str:
 
 
 def keys_table(title: str, bindings: list[BindingType]) -> str:
-    """A Markdown table of the keys in ``bindings`` that have a description."""
+    """A Markdown table of the keys in ``bindings`` that have a description (or, for
+    a key whose footer label is short, its tooltip)."""
     rows = [
-        f"| `{_key_name(b.key)}` | {b.description} |"
+        f"| `{_key_name(b.key)}` | {b.tooltip or b.description} |"
         for b in bindings
         if isinstance(b, Binding) and b.description
     ]

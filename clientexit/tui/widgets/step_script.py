@@ -105,7 +105,13 @@ class ScriptStep(StepPane):
         # Rehearse first: at 80 columns the footer shows the first few of these.
         Binding("ctrl+e", "rehearse", "Rehearse", id="script.rehearse"),
         Binding("ctrl+g", "generate", "Generate", id="script.generate"),
-        Binding("ctrl+o", "common_objections", "Common objections", id="script.objections"),
+        Binding(
+            "ctrl+o",
+            "common_objections",
+            "Objections",  # short, for the footer at 80 columns; the help shows the tooltip
+            tooltip="Add the usual objections, each with a prepared answer",
+            id="script.objections",
+        ),
         Binding("c", "copy_line", "Copy line", show=False, id="script.copy"),
         Binding("e", "edit_in_editor", "Edit in your editor", show=False, id="script.editor"),
     ]
