@@ -42,19 +42,6 @@ class ClientExitApp(KeysInOrderApp):
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
-        # Textual's own tab binding acts when the focused widget gets to the key; keys
-        # read together with it (typed ahead, pasted by a tool, bunched by a slow
-        # link) would meanwhile go to the field being left. A priority binding moves
-        # the focus before the next key is handed on.
-        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
-        Binding(
-            "shift+tab",
-            "focus_previous",
-            "Previous field",
-            show=False,
-            priority=True,
-            id="app.previous",
-        ),
     ]
 
     def __init__(

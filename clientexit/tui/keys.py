@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -41,8 +42,6 @@ InputEvent = events.Key | events.Paste
 
 def takes_typing(node: MessagePump) -> bool:
     """Whether ``node`` is a text field, which takes every character typed into it."""
-    from textual.widgets import Input
-
     if isinstance(node, Input):
         return True
     # Not imported for this: a TextArea exists only once its module is loaded.
@@ -121,9 +120,11 @@ class KeysInOrderApp(App[None]):
             self.follow_key()
 
     def on_key(self, event: events.Key) -> None:
-        # Back at the app, not taken on the way: its binding runs now, before the
-        # next key (which is handed on from the app's queue, behind this one).
-        self.key_done(event)
+        # Back at the app, not taken on the way: its binding runs now. The key is done
+        # once the binding has run, and what it left in the app's queue (a focus() call,
+        # say) has gone ahead of the next key.
+        if event is self.key_in_flight:
+            self.call_later(self.key_done, event)
 
     def follow_key(self) -> None:
         """Another key waits: follow the one in flight up from where it went, a queue
@@ -141,10 +142,14 @@ class KeysInOrderApp(App[None]):
         if event is not self.key_in_flight:
             return
         parent = node._parent
-        # Stopped: a widget took it. (The screen stops a key it hands up to the app,
-        # but that key is then ahead of the next one in the app's queue.)
-        stopped = event._stop_propagation or node is self
-        if stopped or parent is None or not parent.call_later(self.key_passed, event, parent):
+        # Stopped: a widget took it. But the screen stops the keys it hands up to the
+        # app too: from there, it is followed into the app's queue, so that what its
+        # binding leaves in that queue goes ahead of the next key.
+        taken = event._stop_propagation and parent is not self
+        if node is self or taken or parent is None:
+            self.key_done(event)
+            return
+        if not parent.call_later(self.key_passed, event, parent):
             self.key_done(event)
 
     def key_done(self, event: InputEvent) -> None:

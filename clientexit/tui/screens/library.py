@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -155,9 +154,7 @@ class LibraryScreen(Screen[None]):
         Binding("enter,o", "open", "Open", id="library.open"),
         Binding("c", "duplicate", "Duplicate", id="library.duplicate"),
         Binding("delete", "delete", "Delete", id="library.delete"),
-        # Priority, so the letters typed right behind it reach the filter, not the
-        # table's own keys (c duplicates); in the filter itself, "/" is typed.
-        Binding("slash", "filter", "Filter", priority=True, id="library.filter"),
+        Binding("slash", "filter", "Filter", id="library.filter"),
         Binding("s", "sort", "Sort", id="library.sort"),
         Binding("r", "reload", "Reload", show=False, id="library.reload"),
         Binding("u", "upcoming", "Upcoming", show=False, id="library.upcoming"),
@@ -482,7 +479,7 @@ class LibraryScreen(Screen[None]):
             if event.key == "escape" and filter_box.value:
                 filter_box.value = ""
             else:
-                self.set_focus(self.query_one("#cases"))
+                self.query_one("#cases").focus()
 
     # -- actions -------------------------------------------------------------
 
@@ -500,11 +497,7 @@ class LibraryScreen(Screen[None]):
             self.app.open_case(path)  # type: ignore[attr-defined]
 
     def action_filter(self) -> None:
-        field = self.query_one("#filter")
-        if field.has_focus:
-            raise SkipAction()
-        # At once (see WizardScreen.action_focus_steps), for the letters typed behind "/".
-        self.set_focus(field)
+        self.query_one("#filter").focus()
 
     def action_sort(self) -> None:
         keys = [key for key, _ in COLUMNS]

@@ -139,7 +139,6 @@ class WizardScreen(Screen[None]):
             "focus_steps",
             "Step list: then 1-6 opens that step",
             show=False,
-            priority=True,  # so a digit typed right behind it reaches the list (see tab)
             id="wizard.steps",
         ),
         # Only terminals that speak the kitty keyboard protocol report alt with a digit
@@ -519,9 +518,7 @@ class WizardScreen(Screen[None]):
         self.open_step(steps[max(steps.index(self.current) - 1, 0)])
 
     def action_focus_steps(self) -> None:
-        # At once, not as focus() does after the messages already queued: a digit
-        # typed right behind f2 is handed on to whatever has the focus when it is read.
-        self.set_focus(self.query_one(StepList))
+        self.query_one(StepList).focus()
 
     def action_call_done(self) -> None:
         """After the call: record how it went, mark the case done, write the follow-up email."""
