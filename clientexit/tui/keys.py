@@ -26,9 +26,12 @@ from textual.app import App
 from textual.widgets import Input
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.message_pump import MessagePump
     from textual.screen import Screen
     from textual.timer import Timer
+    from textual.widget import Widget
 
 KEY_LOST_AFTER = 0.5
 """Seconds after which a key handed on and never seen done stops holding up the next
@@ -66,7 +69,8 @@ class KeysInOrderApp(App[None]):
         """Whether it is being followed up from where it went (see follow_key)."""
         self.key_lost: asyncio.TimerHandle | None = None
         self.held_for: Screen[object] | None = None
-        """The screen under the form the keys are held for (see hold_keys)."""
+        """The screen the keys were held on (see hold_keys)."""
+        self.held_until: Callable[[Widget], bool] | None = None
         self.hold_timer: Timer | None = None
 
     async def on_event(self, event: events.Event) -> None:
@@ -165,20 +169,23 @@ class KeysInOrderApp(App[None]):
 
     # -- a form opening ------------------------------------------------------------
 
-    def hold_keys(self) -> None:
-        """Hold the keys read from now on until the form about to open has the focus.
+    def hold_keys(self, until: Callable[[Widget], bool] | None = None) -> None:
+        """Hold the keys read from now on until the focus lands where they are meant to go.
 
-        For a key that opens a form through a message or a worker: the keys typed
-        behind it are meant for the form, but would reach the screen below it first,
-        where they act (c copies a line, e opens the editor). Held, they go to the
-        form once it has the focus, or after HOLD_AT_MOST seconds to whatever has it.
+        By default, on another screen: for a key that opens a form through a message
+        or a worker, the keys typed behind it are meant for the form, but would reach
+        the screen below it first, where they act (c copies a line, e opens the
+        editor). ``until`` says where else (the wizard: in the step being opened).
+        Held, they go on once the focus is there, or after HOLD_AT_MOST seconds to
+        whatever has it.
         """
         if self.held_for is None:
             self.held_for = self.screen
+            self.held_until = until
             self.hold_timer = self.set_timer(HOLD_AT_MOST, self.release_keys)
 
     def release_keys(self) -> None:
-        self.held_for = None
+        self.held_for = self.held_until = None
         if self.hold_timer is not None:
             self.hold_timer.stop()
             self.hold_timer = None
@@ -186,10 +193,12 @@ class KeysInOrderApp(App[None]):
             self.call_later(self.next_key)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # The focus has landed on another screen: the form the keys were held for.
-        if (
-            self.held_for is not None
-            and self.screen is not self.held_for
-            and event.widget.screen is self.screen
-        ):
+        if self.held_for is None:
+            return
+        widget = event.widget
+        if self.held_until is not None:
+            arrived = self.held_until(widget)
+        else:  # on another screen: the form's
+            arrived = self.screen is not self.held_for and widget.screen is self.screen
+        if arrived:
             self.release_keys()

@@ -171,3 +171,21 @@ async def test_keys_typed_ahead_of_a_script_form_do_not_act_on_the_step(tmp_path
         assert [n.message for n in app._notifications] == []
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_keys_typed_ahead_of_a_step_move_go_to_the_new_step(tmp_path: Path) -> None:
+    # The cursor reaches the step opened a frame or more after the key: the keys typed
+    # meanwhile must not land in the field being left, hidden with its step.
+    async with opened_at(tmp_path, Step.CONTRACT) as (app, pilot, screen):
+        name = screen.query_one("#client-name", Input)
+        before = name.value
+        burst(app, ["ctrl+pagedown", "ctrl+pagedown", *"xy"])
+        await pilot.pause(0.5)
+        assert screen.current is Step.TONE
+        assert name.value == before
+
+        # And back: the keys go to the end of the Contract step's first field.
+        burst(app, ["ctrl+pageup", "ctrl+pageup", *" Ltd"])
+        await pilot.pause(0.5)
+        assert screen.current is Step.CONTRACT
+        assert name.value == before + " Ltd"

@@ -468,6 +468,14 @@ class WizardScreen(Screen[None]):
 
     def open_step(self, step: Step) -> None:
         """Show a step and put the cursor in its first field, ready to type."""
+        focused = self.focused
+        elsewhere = focused is None or not any(node.id == step.value for node in focused.ancestors)
+        if elsewhere and self.is_current:
+            # The cursor comes to the step a frame or more after this; the keys typed
+            # meanwhile are for the step, not for the field being left (now hidden).
+            hold = getattr(self.app, "hold_keys", None)
+            if hold is not None:
+                hold(until=lambda widget: any(node.id == step.value for node in widget.ancestors))
         mounted = self.show_step(step)
         if mounted is not None:
             self.call_later(self.focus_when_mounted, mounted)
