@@ -9,9 +9,9 @@ overtake each other: "b", "a", backspace, "c" typed in a field gave "bac", and
 
 Here the app hands on the next key only once the one before it is done: taken by
 a widget, or back at the app and its binding run. Keys read meanwhile wait, in
-order. A key that opens a form can also hold the keys behind it until the form
-has the focus (``hold_keys``), so they are typed into the form and do not act on
-the screen below it.
+order. A key that opens a form (or a wizard step) can also hold the keys behind it
+until the focus is there (``hold_keys``), so they are typed into the form and do not
+act on the screen below it.
 """
 
 from __future__ import annotations
