@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import AwaitMount
+from textual.widget import AwaitMount, Widget
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,6 +27,7 @@ from clientexit.core import rules
 from clientexit.core.model import Case
 from clientexit.core.rules import Step, StepState
 from clientexit.core.store import StoreError, save_case, save_new
+from clientexit.tui.keys import KeysInOrderApp
 from clientexit.tui.messages import CaseEdited
 from clientexit.tui.screens.confirm import UnsavedChangesDialog
 from clientexit.tui.widgets.footer import StableFooter
@@ -468,14 +469,16 @@ class WizardScreen(Screen[None]):
 
     def open_step(self, step: Step) -> None:
         """Show a step and put the cursor in its first field, ready to type."""
+
+        def in_step(widget: Widget) -> bool:
+            return any(node.id == step.value for node in widget.ancestors)
+
         focused = self.focused
-        elsewhere = focused is None or not any(node.id == step.value for node in focused.ancestors)
-        if elsewhere and self.is_current:
+        elsewhere = focused is None or not in_step(focused)
+        if elsewhere and self.is_current and isinstance(self.app, KeysInOrderApp):
             # The cursor comes to the step a frame or more after this; the keys typed
             # meanwhile are for the step, not for the field being left (now hidden).
-            hold = getattr(self.app, "hold_keys", None)
-            if hold is not None:
-                hold(until=lambda widget: any(node.id == step.value for node in widget.ancestors))
+            self.app.hold_keys(until=in_step)
         mounted = self.show_step(step)
         if mounted is not None:
             self.call_later(self.focus_when_mounted, mounted)

@@ -18,6 +18,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from clientexit.tui.keys import KeysInOrderApp
+
 Cell = str | Text
 
 
@@ -147,9 +149,8 @@ class RecordTable(Widget, can_focus=False):
 
     def hold_keys(self) -> None:
         # The form opens once the step has the message: keys typed behind this one go to it.
-        hold = getattr(self.app, "hold_keys", None)
-        if hold is not None:
-            hold()
+        if isinstance(self.app, KeysInOrderApp):
+            self.app.hold_keys()
 
     def action_remove(self) -> None:
         if self.table.row_count:
